@@ -1,0 +1,269 @@
+import CostModel
+import Foundation
+import Workload
+
+/// Prices workloads against a catalog's plans: exact arithmetic, lines rounded once,
+/// feasibility with reasons in words (SPEC §5).
+///
+/// ```swift
+/// let engine = try CostEngine(catalog: catalog, workload: workload)
+/// engine.evaluate(provider: inngest, plan: startup).monthlyCost  // 40.00 for the seed scenario
+/// ```
+public struct CostEngine: Sendable {
+    public let workload: Workload
+    /// The platform plan bounding `runs_on: platform` providers, when one is known.
+    public let platform: PlatformPlan?
+
+    public init(workload: Workload, platform: PlatformPlan?) {
+        self.workload = workload
+        self.platform = platform
+    }
+
+    /// The usage of the workload under one provider's execution model, computed once and
+    /// shared by all of its plans.
+    public func usage(on provider: PricingFile) -> ProviderUsage {
+        ProviderUsage(provider: provider, workload: workload)
+    }
+
+    /// Prices every plan of one provider.
+    /// - Complexity: O(jobs × meters + plans × meters).
+    public func evaluate(provider: PricingFile) -> ProviderChoice {
+        let usage = usage(on: provider)
+        let plans = provider.plans.map { evaluate(usage: usage, plan: $0) }
+        let cheapest = plans.filter(\.isFeasible).min { ($0.monthlyCost ?? 0) < ($1.monthlyCost ?? 0) }
+        return ProviderChoice(provider: provider.provider, providerName: provider.name, cheapest: cheapest, plans: plans)
+    }
+
+    /// Prices one plan.
+    public func evaluate(provider: PricingFile, plan: Plan) -> PlanEvaluation {
+        evaluate(usage: usage(on: provider), plan: plan)
+    }
+
+    /// Prices one plan against precomputed usage.
+    public func evaluate(usage: ProviderUsage, plan: Plan) -> PlanEvaluation {
+        let provider = usage.provider
+        var evaluation = PlanEvaluation(provider: provider.provider, providerName: provider.name, plan: plan,
+                                        status: .feasible, reasons: [], lines: [], monthlyCost: nil, exactCost: nil)
+        if plan.custom {
+            evaluation.status = .custom
+            evaluation.reasons = ["custom pricing: contact sales"]
+            return evaluation
+        }
+        var reasons = usage.providerReasons + platformReasons(for: provider)
+        if !plan.production {
+            reasons.append("\(plan.name) is a development-only plan: priced, never recommended")
+        }
+        reasons += limitReasons(usage: usage, plan: plan)
+
+        var lines: [CostLine] = []
+        let fee = plan.monthlyFee ?? 0
+        lines.append(CostLine(name: "monthly_fee", kind: .fee, quantity: nil, included: nil, price: nil, perSecond: nil,
+                              amount: Money.round(fee), exactAmount: fee))
+        for meter in provider.meters {
+            if provider.isMachinePriced && meter.name == PricingFile.machineMeterName {
+                for machine in usage.machineSeconds {
+                    let exact = machine.seconds * machine.perSecond
+                    lines.append(CostLine(name: "\(meter.name) (\(machine.name))", kind: .compute, quantity: machine.seconds,
+                                          included: nil, price: nil, perSecond: machine.perSecond,
+                                          amount: Money.round(exact), exactAmount: exact))
+                }
+                continue
+            }
+            let quantity = usage.meterTotals[meter.name] ?? 0
+            let included = plan.included[meter.name]
+            let price = plan.price[meter.name]
+            let exact = price?.charge(total: quantity, included: included ?? 0) ?? 0
+            if price == nil, let included, quantity > included {
+                reasons.append("\(meter.name): \(Self.number(quantity)) exceeds the \(Self.number(included)) included on \(plan.name) (no overage price)")
+            }
+            lines.append(CostLine(name: meter.name, kind: .usage, quantity: quantity, included: included, price: price,
+                                  perSecond: nil, amount: Money.round(exact), exactAmount: exact))
+        }
+        let usageLines = lines.filter { $0.kind != .fee }
+        let roundedUsage = usageLines.reduce(Decimal(0)) { $0 + $1.amount }
+        let exactUsage = usageLines.reduce(Decimal(0)) { $0 + $1.exactAmount }
+        if plan.credit > 0 {
+            let applied = min(plan.credit, roundedUsage)
+            lines.append(CostLine(name: "credit", kind: .credit, quantity: nil, included: nil, price: nil, perSecond: nil,
+                                  amount: -applied, exactAmount: -min(plan.credit, exactUsage)))
+        }
+        evaluation.lines = lines
+        evaluation.monthlyCost = lines.reduce(Decimal(0)) { $0 + $1.amount }
+        evaluation.exactCost = fee + max(0, exactUsage - plan.credit)
+        evaluation.reasons = reasons
+        evaluation.status = reasons.isEmpty ? .feasible : .infeasible
+        return evaluation
+    }
+
+    /// Reasons a `runs_on: platform` provider cannot take the workload on its platform plan.
+    func platformReasons(for provider: PricingFile) -> [String] {
+        guard provider.runsOn == .platform, let platform else { return [] }
+        var reasons: [String] = []
+        let limits = platform.plan.limits
+        for job in workload.jobs {
+            if let limit = limits.maxDurationSeconds, job.maxStepSeconds > limit {
+                reasons.append("\(job.name): \(Self.number(job.maxStepSeconds)) s step exceeds \(platform.displayName)'s \(Self.number(limit)) s limit")
+            }
+            if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
+                reasons.append("\(job.name): \(Self.number(memory)) MB exceeds \(platform.displayName)'s \(Self.number(limit)) MB memory limit")
+            }
+        }
+        return reasons
+    }
+
+    /// Reasons a plan's own limits rule the workload out.
+    func limitReasons(usage: ProviderUsage, plan: Plan) -> [String] {
+        let limits = plan.limits
+        guard !limits.isEmpty else { return [] }
+        var reasons: [String] = []
+        let provider = usage.provider
+        for job in workload.jobs {
+            if let limit = limits.maxDurationSeconds {
+                let duration = provider.execution == .steps ? job.maxStepSeconds : job.activeSecondsPerRun
+                let what = provider.execution == .steps ? "step" : "run"
+                if duration > limit {
+                    reasons.append("\(job.name): \(Self.number(duration)) s \(what) exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) s limit")
+                }
+            }
+            if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
+                reasons.append("\(job.name): \(Self.number(memory)) MB exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) MB memory limit")
+            }
+            if let limit = limits.maxStepsPerRun, job.stepsPerRun > limit {
+                reasons.append("\(job.name): \(Self.number(job.stepsPerRun)) steps per run exceed \(provider.name) \(plan.name)'s \(Self.number(limit))")
+            }
+        }
+        if let limit = limits.concurrency {
+            let seconds = workload.monthHours * 3600
+            let average = usage.totals[.computeSeconds] / seconds
+            if average > limit {
+                reasons.append("needs \(Self.number(average.rounded(scale: 1))) concurrent executions on average, \(plan.name) allows \(Self.number(limit))")
+            }
+        }
+        for (meter, cap) in limits.maxQuantity.sorted(by: { $0.key < $1.key }) {
+            let quantity = usage.meterTotals[meter] ?? 0
+            if quantity > cap {
+                reasons.append("\(meter): \(Self.number(quantity)) exceeds \(plan.name)'s cap of \(Self.number(cap))")
+            }
+        }
+        return reasons
+    }
+
+    /// Plain grouped number for reasons: 1,000,000 or 45 or 12.5.
+    static func number(_ value: Decimal) -> String {
+        let rounded = value.rounded(scale: 2)
+        let text = "\(rounded)"
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var whole = String(parts[0])
+        let negative = whole.hasPrefix("-")
+        if negative { whole.removeFirst() }
+        var grouped = ""
+        for (index, character) in whole.reversed().enumerated() {
+            if index > 0 && index % 3 == 0 { grouped.append(",") }
+            grouped.append(character)
+        }
+        let result = (negative ? "-" : "") + String(grouped.reversed())
+        return parts.count > 1 ? result + "." + parts[1] : result
+    }
+}
+
+/// A platform plan (Vercel Pro) whose limits bound `runs_on: platform` providers.
+public struct PlatformPlan: Sendable, Equatable {
+    public var file: PricingFile
+    public var plan: Plan
+
+    public init(file: PricingFile, plan: Plan) {
+        self.file = file
+        self.plan = plan
+    }
+
+    /// `Vercel Hobby`.
+    public var displayName: String {
+        "\(file.name) \(plan.name.prefix(1).uppercased() + plan.name.dropFirst())"
+    }
+
+    /// `vercel/hobby`.
+    public var id: String { "\(file.provider)/\(plan.name)" }
+}
+
+/// A workload's monthly usage under one provider's execution model.
+public struct ProviderUsage: Sendable {
+    public struct MachineSeconds: Sendable, Equatable {
+        public var name: String
+        public var perSecond: Decimal
+        public var seconds: Decimal
+    }
+
+    public let provider: PricingFile
+    /// Each job's quantities, in workload order.
+    public let jobQuantities: [QuantitySet]
+    public let totals: QuantitySet
+    /// Each meter's monthly total, summed over all jobs.
+    public let meterTotals: [String: Decimal]
+    /// Compute seconds per machine preset used, in catalog order (machine-priced providers).
+    public let machineSeconds: [MachineSeconds]
+    /// The machine each job runs on, for machine-priced providers.
+    public let jobMachines: [String?]
+    /// Reasons that hold for every plan (a job no machine can take).
+    public let providerReasons: [String]
+
+    init(provider: PricingFile, workload: Workload) {
+        self.provider = provider
+        var jobQuantities: [QuantitySet] = []
+        jobQuantities.reserveCapacity(workload.jobs.count)
+        var totals = QuantitySet()
+        for job in workload.jobs {
+            let quantities = job.quantities(execution: provider.execution)
+            jobQuantities.append(quantities)
+            totals = totals + quantities
+        }
+        var meterTotals: [String: Decimal] = [:]
+        for meter in provider.meters {
+            meterTotals[meter.name] = meter.value { totals[$0] }
+        }
+        var reasons: [String] = []
+        var machines: [String?] = []
+        var seconds: [String: Decimal] = [:]
+        if provider.isMachinePriced, let meter = provider.meter(named: PricingFile.machineMeterName) {
+            for (index, job) in workload.jobs.enumerated() {
+                switch Self.machine(for: job, on: provider) {
+                case .success(let machine):
+                    machines.append(machine.name)
+                    seconds[machine.name, default: 0] += meter.value { jobQuantities[index][$0] }
+                case .failure(let reason):
+                    machines.append(nil)
+                    reasons.append(reason.text)
+                }
+            }
+        }
+        self.jobQuantities = jobQuantities
+        self.totals = totals
+        self.meterTotals = meterTotals
+        self.machineSeconds = provider.machines.compactMap { machine in
+            seconds[machine.name].map { MachineSeconds(name: machine.name, perSecond: machine.perSecond, seconds: $0) }
+        }
+        self.jobMachines = machines
+        self.providerReasons = reasons
+    }
+
+    struct MachineProblem: Error { let text: String }
+
+    /// The job's `machine`, else the smallest preset whose memory fits `memory_mb`, else the
+    /// provider's default (SPEC §3).
+    static func machine(for job: Job, on provider: PricingFile) -> Result<Machine, MachineProblem> {
+        if let wanted = job.machine {
+            if let machine = provider.machines.first(where: { $0.name == wanted }) { return .success(machine) }
+            let names = provider.machines.map(\.name).joined(separator: ", ")
+            return .failure(MachineProblem(text: "\(job.name): machine '\(wanted)' is not offered by \(provider.name) (\(names))"))
+        }
+        if let memory = job.memoryMB {
+            let fitting = provider.machines.filter { $0.memoryMB >= memory }.min { $0.memoryMB < $1.memoryMB || ($0.memoryMB == $1.memoryMB && $0.perSecond < $1.perSecond) }
+            if let fitting { return .success(fitting) }
+            let largest = provider.machines.map(\.memoryMB).max() ?? 0
+            return .failure(MachineProblem(text: "\(job.name): \(CostEngine.number(memory)) MB exceeds \(provider.name)'s largest machine (\(CostEngine.number(largest)) MB)"))
+        }
+        if let name = provider.defaultMachine, let machine = provider.machines.first(where: { $0.name == name }) {
+            return .success(machine)
+        }
+        return .failure(MachineProblem(text: "\(job.name): \(provider.name) has no default machine"))
+    }
+}

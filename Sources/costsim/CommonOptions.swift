@@ -1,0 +1,105 @@
+import ArgumentParser
+import CostModel
+import Foundation
+import Reports
+import Simulation
+import Workload
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Options shared by every command that prices a workload.
+struct PricingOptions: ParsableArguments {
+    @Option(name: .customLong("pricing"), help: ArgumentHelp(
+        "A pricing folder to add (repeatable). Its catalogs add to, or replace by name, the shipped ones.",
+        valueName: "dir"))
+    var pricingRoots: [String] = []
+
+    @Option(help: ArgumentHelp("The catalog to price with (default: the shipped default, see `costsim pricing list`).", valueName: "name"))
+    var catalog: String?
+
+    /// Loads the shipped catalog plus `--pricing` folders and picks the catalog.
+    func loadCatalog() throws -> Catalog {
+        let library = try loadLibrary()
+        guard let chosen = library.catalog(named: catalog) else {
+            let names = library.catalogs.map(\.name)
+            throw CostsimError.usage("unknown catalog '\(catalog ?? "")'",
+                                     hint: YAMLReader.suggestion(for: catalog ?? "", among: names, noun: "catalogs"))
+        }
+        return chosen
+    }
+
+    func loadLibrary() throws -> PricingLibrary {
+        var roots: [URL] = []
+        if let shipped = ShippedPricing.locate() { roots.append(shipped) }
+        roots += pricingRoots.map { URL(fileURLWithPath: $0) }
+        guard !roots.isEmpty else {
+            throw InputError.unreadable(file: "pricing/", reason: "cannot find the pricing catalog shipped with costsim; pass --pricing DIR or set COSTSIM_PRICING")
+        }
+        return try PricingLibrary.load(roots: roots)
+    }
+}
+
+/// Options of every report.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output format: table, json, csv or markdown (Markdown suits a CI job summary).", valueName: "format"))
+    var format: ReportFormat = .table
+
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "path"))
+    var outFile: String?
+
+    /// Writes the report where asked. Always called before a failing exit.
+    func emit(_ text: String) throws {
+        if let outFile {
+            do {
+                try text.write(toFile: outFile, atomically: true, encoding: .utf8)
+            } catch {
+                throw CostsimError.usage("cannot write --out-file \(outFile): \(error.localizedDescription)", hint: "check the folder exists and is writable")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+/// Provider and platform selection.
+struct SelectionOptions: ParsableArguments {
+    @Option(name: .customLong("provider"), help: ArgumentHelp("Only price this provider (repeatable), e.g. --provider inngest.", valueName: "id"))
+    var providers: [String] = []
+
+    @Option(help: ArgumentHelp("Platform plan for providers whose steps run in your functions, e.g. vercel/hobby; overrides the workload's `platform:`.", valueName: "provider/plan"))
+    var platform: String?
+
+    func platformReference() throws -> PlatformReference? {
+        try Self.parsePlatform(platform)
+    }
+
+    static func parsePlatform(_ platform: String?) throws -> PlatformReference? {
+        guard let platform else { return nil }
+        guard let reference = PlatformReference(parsing: platform) else {
+            throw CostsimError.usage("--platform: expected provider/plan, found '\(platform)'", hint: "e.g. --platform vercel/pro")
+        }
+        return reference
+    }
+}
+
+/// Runs a command body, turning library errors into messages on stderr and the documented
+/// exit codes (SPEC §6). The only place the CLI maps errors to exits.
+func runReporting(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as InputError {
+        printError(error.description)
+        throw ExitCode(error.exitCode)
+    } catch let error as CostsimError {
+        printError(error.description)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+}
+
+func loadWorkload(_ path: String) throws -> Workload {
+    try Workload.load(path: path)
+}
