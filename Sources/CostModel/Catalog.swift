@@ -93,7 +93,7 @@ public struct PricingLibrary: Sendable {
         var files: [PricingFile] = []
         for relative in paths {
             let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
-            let shown = relative.isEmpty ? root.path : (root.path as NSString).appendingPathComponent(relative)
+            let shown = relative.isEmpty ? root.relativePath : (root.relativePath as NSString).appendingPathComponent(relative)
             let text: String
             do {
                 text = try String(contentsOf: url, encoding: .utf8)
@@ -122,7 +122,7 @@ public struct PricingLibrary: Sendable {
         var byName: [String: [PricingFile]] = [:]
         for file in files {
             if let existing = byName[file.catalog]?.first(where: { $0.provider == file.provider }) {
-                diagnostics.append(Diagnostic(file: (root.path as NSString).appendingPathComponent(file.file), line: nil, column: nil,
+                diagnostics.append(Diagnostic(file: (root.relativePath as NSString).appendingPathComponent(file.file), line: nil, column: nil,
                                               keyPath: "provider",
                                               message: "provider '\(file.provider)' is defined twice in catalog '\(file.catalog)' (also in \(existing.file))",
                                               hint: "keep one file per provider per catalog"))
@@ -134,7 +134,7 @@ public struct PricingLibrary: Sendable {
             Catalog(name: name, description: descriptions[name], files: byName[name]!.sorted { $0.provider < $1.provider })
         }
         if let name = defaultName, !byName.keys.contains(name) {
-            diagnostics.append(Diagnostic(file: (root.path as NSString).appendingPathComponent("catalogs.yaml"), line: nil, column: nil,
+            diagnostics.append(Diagnostic(file: (root.relativePath as NSString).appendingPathComponent("catalogs.yaml"), line: nil, column: nil,
                                           keyPath: "default", message: "default catalog '\(name)' has no pricing files",
                                           hint: YAMLReader.suggestion(for: name, among: byName.keys.sorted())))
         }

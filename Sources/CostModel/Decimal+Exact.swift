@@ -7,50 +7,70 @@ extension Decimal {
     /// `_` digit separators: `Decimal(exactText: "0.00004")` is exactly 4 × 10⁻⁵.
     /// Returns nil for anything else (`"1e"`, `"NaN"`, `".inf"`, `"0x10"`).
     public init?(exactText raw: String) {
-        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
-        guard !text.isEmpty else { return nil }
+        var bytes = Substring(raw).utf8[...]
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty else { return nil }
         var negative = false
-        if let first = text.first, first == "+" || first == "-" {
-            negative = first == "-"
-            text = text.dropFirst()
+        if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            negative = first == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
         }
-        var significand = Decimal(0)
+        // Digits accumulate in an integer (up to 18 significant digits: exact), then become a
+        // Decimal once; more digits than that are refused rather than silently rounded.
+        var significand: UInt64 = 0
         var exponent = 0
         var digits = 0
+        var sawDigit = false
         var seenPoint = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if let value = character.wholeNumberValue, character.isASCII {
-                if digits < 38 {
-                    significand = significand * 10 + Decimal(value)
-                    if value != 0 || digits > 0 { digits += 1 }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                sawDigit = true
+                let value = UInt64(byte - UInt8(ascii: "0"))
+                if significand == 0 && value == 0 {
                     if seenPoint { exponent -= 1 }
-                } else if !seenPoint {
-                    exponent += 1
+                } else {
+                    guard digits < 18 else { return nil }
+                    significand = significand * 10 + value
+                    digits += 1
+                    if seenPoint { exponent -= 1 }
                 }
-            } else if character == "." && !seenPoint {
+            } else if byte == UInt8(ascii: ".") && !seenPoint {
                 seenPoint = true
-            } else if character == "_" {
+            } else if byte == UInt8(ascii: "_") && sawDigit {
                 // digit separator, as YAML 1.1 allows: 1_000_000
             } else {
                 break
             }
-            index = text.index(after: index)
+            index = bytes.index(after: index)
         }
-        let mantissa = text[text.startIndex..<index]
-        guard mantissa.contains(where: { $0.isASCII && $0.isNumber }) else { return nil }
-        if index < text.endIndex {
-            guard text[index] == "e" || text[index] == "E" else { return nil }
-            let rest = text[text.index(after: index)...]
-            guard let power = Int(rest), abs(power) < 100 else { return nil }
+        guard sawDigit else { return nil }
+        if index < bytes.endIndex {
+            guard bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") else { return nil }
+            guard let power = Int(String(decoding: bytes[bytes.index(after: index)...], as: UTF8.self)), abs(power) < 100 else { return nil }
             exponent += power
         }
-        var result = significand
-        if exponent != 0 {
-            result = Decimal(sign: .plus, exponent: exponent, significand: significand)
+        self = Decimal(significand: significand, exponent: exponent, negative: negative)
+    }
+
+    /// Builds `±significand × 10^exponent`, stripping trailing zeros with integer arithmetic
+    /// first: Foundation compacts a mantissa by Decimal division, which made parsing a
+    /// 10,000-job workload markedly slower.
+    init(significand: UInt64, exponent: Int, negative: Bool) {
+        var mantissa = significand
+        var power = exponent
+        while mantissa != 0 && mantissa % 10 == 0 {
+            mantissa /= 10
+            power += 1
         }
-        self = negative ? -result : result
+        guard mantissa != 0 else {
+            self = Decimal(0)
+            return
+        }
+        let magnitude = power == 0 ? Decimal(mantissa) : Decimal(sign: .plus, exponent: power, significand: Decimal(mantissa))
+        self = negative ? -magnitude : magnitude
     }
 
     /// This value rounded to `scale` decimal places, half away from zero.

@@ -172,7 +172,7 @@ private struct PricingFileParser {
         var fee: Decimal?
         if let node = fields["monthly_fee"] {
             fee = reader.decimal(node, at: fields.path("monthly_fee"))
-        } else if !custom && kind == .provider {
+        } else if !custom && kind == .provider && !fields.hasNearMiss(for: ["monthly_fee"]) {
             reader.report(node, fields.path("monthly_fee"), "missing required key 'monthly_fee'",
                           hint: "give the plan's base fee (0 for a free plan), or 'custom: true' for contact-sales plans")
         }

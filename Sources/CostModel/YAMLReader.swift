@@ -71,6 +71,7 @@ package final class YAMLReader {
             return nil
         }
         var entries: [Fields.Entry] = []
+        var unknown: [String] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
                 report(keyNode, path, "expected a plain key, found \(Self.describe(keyNode))")
@@ -79,11 +80,12 @@ package final class YAMLReader {
             let key = scalar.string
             if !allowed.contains(key) {
                 report(keyNode, Fields.join(path, key), "unknown key '\(key)'", hint: Self.suggestion(for: key, among: allowed))
+                unknown.append(key)
                 continue
             }
             entries.append(Fields.Entry(key: key, keyNode: keyNode, value: value))
         }
-        return Fields(node: node, path: path, entries: entries)
+        return Fields(node: node, path: path, entries: entries, unknownKeys: unknown)
     }
 
     /// The items of a sequence.
@@ -112,6 +114,10 @@ package final class YAMLReader {
         guard case .scalar(let scalar) = node, !Self.isNull(node), let value = Decimal(exactText: scalar.string) else {
             report(node, path, "expected \(what), found \(Self.describe(node))",
                    hint: Self.isNull(node) ? "give a value after the colon" : "write a plain decimal number such as 1500 or 0.00004")
+            return nil
+        }
+        if abs(value) > Self.largestNumber {
+            report(node, path, "\(scalar.string) is implausibly large (above 10^15)", hint: "check for extra digits")
             return nil
         }
         if let minimum, value < minimum {
@@ -170,9 +176,16 @@ package final class YAMLReader {
 
     // MARK: Helpers
 
+    /// Numbers above this are typos, and keep products of quantities and prices far from
+    /// `Decimal`'s range.
+    package static let largestNumber = Decimal(sign: .plus, exponent: 15, significand: 1)
+
     package static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+        switch scalar.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     /// How a node reads in an error message: `"lots"`, `a mapping`, `a list`, `nothing`.
@@ -234,12 +247,22 @@ package struct Fields {
     package let node: Node
     package let path: String
     package let entries: [Entry]
+    /// Keys reported as unknown, so a typo is not also reported as a missing key.
+    package var unknownKeys: [String] = []
 
     package subscript(key: String) -> Node? {
         entries.first(where: { $0.key == key })?.value
     }
 
     package func path(_ key: String) -> String { Fields.join(path, key) }
+
+    /// True when an unknown key of this mapping looks like a typo of one of `keys` (it was
+    /// already reported with a "did you mean" hint).
+    package func hasNearMiss(for keys: [String]) -> Bool {
+        unknownKeys.contains { unknown in
+            keys.contains { YAMLReader.editDistance(unknown.lowercased(), $0) <= max(2, $0.count / 3) }
+        }
+    }
 
     package static func join(_ path: String, _ key: String) -> String {
         path.isEmpty ? key : path + "." + key
@@ -252,6 +275,7 @@ package struct Fields {
     /// The value of a required key, reporting it as missing otherwise.
     package func required(_ key: String, in reader: YAMLReader, hint: String? = nil) -> Node? {
         if let value = self[key] { return value }
+        if hasNearMiss(for: [key]) { return nil }
         reader.report(node, path(key), "missing required key '\(key)'", hint: hint)
         return nil
     }

@@ -22,7 +22,9 @@ public struct CostEngine: Sendable {
     /// The usage of the workload under one provider's execution model, computed once and
     /// shared by all of its plans.
     public func usage(on provider: PricingFile) -> ProviderUsage {
-        ProviderUsage(provider: provider, workload: workload)
+        var usage = ProviderUsage(provider: provider, workload: workload)
+        usage.providerReasons += platformReasons(for: provider)
+        return usage
     }
 
     /// Prices every plan of one provider.
@@ -49,7 +51,7 @@ public struct CostEngine: Sendable {
             evaluation.reasons = ["custom pricing: contact sales"]
             return evaluation
         }
-        var reasons = usage.providerReasons + platformReasons(for: provider)
+        var reasons = usage.providerReasons
         if !plan.production {
             reasons.append("\(plan.name) is a development-only plan: priced, never recommended")
         }
@@ -98,54 +100,54 @@ public struct CostEngine: Sendable {
     /// Reasons a `runs_on: platform` provider cannot take the workload on its platform plan.
     func platformReasons(for provider: PricingFile) -> [String] {
         guard provider.runsOn == .platform, let platform else { return [] }
-        var reasons: [String] = []
+        var reasons = ReasonList()
         let limits = platform.plan.limits
         for job in workload.jobs {
             if let limit = limits.maxDurationSeconds, job.maxStepSeconds > limit {
-                reasons.append("\(job.name): \(Self.number(job.maxStepSeconds)) s step exceeds \(platform.displayName)'s \(Self.number(limit)) s limit")
+                reasons.append("duration", "\(job.name): \(Self.number(job.maxStepSeconds)) s step exceeds \(platform.displayName)'s \(Self.number(limit)) s limit")
             }
             if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
-                reasons.append("\(job.name): \(Self.number(memory)) MB exceeds \(platform.displayName)'s \(Self.number(limit)) MB memory limit")
+                reasons.append("memory", "\(job.name): \(Self.number(memory)) MB exceeds \(platform.displayName)'s \(Self.number(limit)) MB memory limit")
             }
         }
-        return reasons
+        return reasons.texts
     }
 
     /// Reasons a plan's own limits rule the workload out.
     func limitReasons(usage: ProviderUsage, plan: Plan) -> [String] {
         let limits = plan.limits
         guard !limits.isEmpty else { return [] }
-        var reasons: [String] = []
+        var reasons = ReasonList()
         let provider = usage.provider
         for job in workload.jobs {
             if let limit = limits.maxDurationSeconds {
                 let duration = provider.execution == .steps ? job.maxStepSeconds : job.activeSecondsPerRun
                 let what = provider.execution == .steps ? "step" : "run"
                 if duration > limit {
-                    reasons.append("\(job.name): \(Self.number(duration)) s \(what) exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) s limit")
+                    reasons.append("duration", "\(job.name): \(Self.number(duration)) s \(what) exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) s limit")
                 }
             }
             if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
-                reasons.append("\(job.name): \(Self.number(memory)) MB exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) MB memory limit")
+                reasons.append("memory", "\(job.name): \(Self.number(memory)) MB exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) MB memory limit")
             }
             if let limit = limits.maxStepsPerRun, job.stepsPerRun > limit {
-                reasons.append("\(job.name): \(Self.number(job.stepsPerRun)) steps per run exceed \(provider.name) \(plan.name)'s \(Self.number(limit))")
+                reasons.append("steps", "\(job.name): \(Self.number(job.stepsPerRun)) steps per run exceed \(provider.name) \(plan.name)'s \(Self.number(limit))")
             }
         }
         if let limit = limits.concurrency {
             let seconds = workload.monthHours * 3600
             let average = usage.totals[.computeSeconds] / seconds
             if average > limit {
-                reasons.append("needs \(Self.number(average.rounded(scale: 1))) concurrent executions on average, \(plan.name) allows \(Self.number(limit))")
+                reasons.append("concurrency", "needs \(Self.number(average.rounded(scale: 1))) concurrent executions on average, \(plan.name) allows \(Self.number(limit))")
             }
         }
         for (meter, cap) in limits.maxQuantity.sorted(by: { $0.key < $1.key }) {
             let quantity = usage.meterTotals[meter] ?? 0
             if quantity > cap {
-                reasons.append("\(meter): \(Self.number(quantity)) exceeds \(plan.name)'s cap of \(Self.number(cap))")
+                reasons.append("cap", "\(meter): \(Self.number(quantity)) exceeds \(plan.name)'s cap of \(Self.number(cap))")
             }
         }
-        return reasons
+        return reasons.texts
     }
 
     /// Plain grouped number for reasons: 1,000,000 or 45 or 12.5.
@@ -163,6 +165,36 @@ public struct CostEngine: Sendable {
         }
         let result = (negative ? "-" : "") + String(grouped.reversed())
         return parts.count > 1 ? result + "." + parts[1] : result
+    }
+}
+
+/// Reasons in words, at most `perKind` of one kind (a 10,000-job workload must not print 10,000
+/// lines): the rest are counted in one closing line per kind.
+struct ReasonList {
+    static let perKind = 5
+    private var entries: [(kind: String, text: String)] = []
+    private var overflow: [(kind: String, count: Int)] = []
+
+    mutating func append(_ kind: String, _ text: String) {
+        if entries.filter({ $0.kind == kind }).count < Self.perKind {
+            entries.append((kind, text))
+        } else if let index = overflow.firstIndex(where: { $0.kind == kind }) {
+            overflow[index].count += 1
+        } else {
+            overflow.append((kind, 1))
+        }
+    }
+
+    var texts: [String] {
+        var result: [String] = []
+        for (index, entry) in entries.enumerated() {
+            result.append(entry.text)
+            let lastOfKind = !entries[(index + 1)...].contains { $0.kind == entry.kind }
+            if lastOfKind, let extra = overflow.first(where: { $0.kind == entry.kind }) {
+                result.append("… and \(extra.count) more job\(extra.count == 1 ? "" : "s") for the same reason")
+            }
+        }
+        return result
     }
 }
 
@@ -203,8 +235,8 @@ public struct ProviderUsage: Sendable {
     public let machineSeconds: [MachineSeconds]
     /// The machine each job runs on, for machine-priced providers.
     public let jobMachines: [String?]
-    /// Reasons that hold for every plan (a job no machine can take).
-    public let providerReasons: [String]
+    /// Reasons that hold for every plan (a job no machine can take, a step over the platform's limit).
+    public internal(set) var providerReasons: [String]
 
     init(provider: PricingFile, workload: Workload) {
         self.provider = provider
@@ -214,24 +246,28 @@ public struct ProviderUsage: Sendable {
         for job in workload.jobs {
             let quantities = job.quantities(execution: provider.execution)
             jobQuantities.append(quantities)
-            totals = totals + quantities
+            totals += quantities
         }
         var meterTotals: [String: Decimal] = [:]
         for meter in provider.meters {
             meterTotals[meter.name] = meter.value { totals[$0] }
         }
-        var reasons: [String] = []
+        var reasons = ReasonList()
         var machines: [String?] = []
         var seconds: [String: Decimal] = [:]
         if provider.isMachinePriced, let meter = provider.meter(named: PricingFile.machineMeterName) {
+            var chosen: [MachineKey: Machine] = [:]
             for (index, job) in workload.jobs.enumerated() {
-                switch Self.machine(for: job, on: provider) {
+                let key = MachineKey(machine: job.machine, memoryMB: job.memoryMB)
+                let choice = chosen[key].map { Result<Machine, MachineProblem>.success($0) } ?? Self.machine(for: job, on: provider)
+                if case .success(let machine) = choice { chosen[key] = machine }
+                switch choice {
                 case .success(let machine):
                     machines.append(machine.name)
                     seconds[machine.name, default: 0] += meter.value { jobQuantities[index][$0] }
                 case .failure(let reason):
                     machines.append(nil)
-                    reasons.append(reason.text)
+                    reasons.append("machine", reason.text)
                 }
             }
         }
@@ -242,10 +278,16 @@ public struct ProviderUsage: Sendable {
             seconds[machine.name].map { MachineSeconds(name: machine.name, perSecond: machine.perSecond, seconds: $0) }
         }
         self.jobMachines = machines
-        self.providerReasons = reasons
+        self.providerReasons = reasons.texts
     }
 
     struct MachineProblem: Error { let text: String }
+
+    /// What decides a job's machine; jobs sharing it share the choice.
+    struct MachineKey: Hashable {
+        var machine: String?
+        var memoryMB: Decimal?
+    }
 
     /// The job's `machine`, else the smallest preset whose memory fits `memory_mb`, else the
     /// provider's default (SPEC §3).

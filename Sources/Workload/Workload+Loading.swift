@@ -45,8 +45,14 @@ extension Workload {
 }
 
 /// Field-by-field reading of one workload file.
-private struct WorkloadParser {
+private final class WorkloadParser {
     let reader: YAMLReader
+    /// Firings per month by cron expression: many jobs share a schedule.
+    var cronRuns: [String: Decimal] = [:]
+
+    init(reader: YAMLReader) {
+        self.reader = reader
+    }
 
     func parse(_ root: Node, file: String) -> Workload? {
         guard let top = reader.mapping(root, at: "", allowed: Workload.topLevelKeys) else { return nil }
@@ -120,9 +126,14 @@ private struct WorkloadParser {
             case "schedule":
                 if let (value, valuePath) = lookup(key), let text = reader.string(value, at: valuePath) {
                     do {
-                        let schedule = try CronSchedule(parsing: text)
+                        if let known = cronRuns[text] {
+                            runs = known
+                        } else {
+                            let firings = try CronSchedule(parsing: text).firingsPerMonth(monthHours: monthHours)
+                            cronRuns[text] = firings
+                            runs = firings
+                        }
                         volume = .schedule(text)
-                        runs = schedule.firingsPerMonth(monthHours: monthHours)
                     } catch {
                         reader.report(value, valuePath, error.message, hint: error.hint)
                     }
@@ -134,7 +145,7 @@ private struct WorkloadParser {
             default:
                 if let perMonth = number(key) { volume = .perMonth(perMonth); runs = perMonth }
             }
-        } else {
+        } else if !fields.hasNearMiss(for: Workload.volumeKeys) {
             reader.report(node, path, "missing how often the job runs",
                           hint: "add runs_per_month, runs_per_day, runs_per_hour or schedule (UTC cron, e.g. \"*/15 * * * *\")")
         }
@@ -150,7 +161,8 @@ private struct WorkloadParser {
         if lookup("step_seconds") != nil && lookup("run_seconds") != nil {
             reader.report(node, path, "give step_seconds or run_seconds, not both",
                           hint: "step_seconds is per compute step; run_seconds is the whole run's active time")
-        } else if lookup("step_seconds") == nil && lookup("run_seconds") == nil && steps > sleeps {
+        } else if lookup("step_seconds") == nil && lookup("run_seconds") == nil && steps > sleeps
+                    && !fields.hasNearMiss(for: ["step_seconds", "run_seconds"]) {
             reader.report(node, path, "missing how long the job runs",
                           hint: "add step_seconds (active seconds per step) or run_seconds (per run)")
         }
@@ -182,8 +194,8 @@ private struct WorkloadParser {
     /// A number, a `{dist: …}` distribution or a `{low, typical, high}` band.
     func numericSpec(_ node: Node, at path: String, minimum: Decimal, allowZero: Bool) -> NumericSpec? {
         switch node {
-        case .scalar:
-            guard case .scalar(let scalar) = node, !YAMLReader.isNull(node), Decimal(exactText: scalar.string) != nil else {
+        case .scalar(let scalar):
+            guard !YAMLReader.isNull(node), Decimal(exactText: scalar.string) != nil else {
                 reader.report(node, path, "expected a number, found \(YAMLReader.describe(node))",
                               hint: "write a plain number such as 20000, or a distribution such as {dist: poisson, mean: 3}")
                 return nil

@@ -125,4 +125,7 @@ public struct Job: Sendable, Equatable {
 
     /// Memory used for GB-second quantities when the job gives none (documented default).
     public static let defaultMemoryMB: Decimal = 1024
+
+    /// 1/1024 exactly, to turn MB into GB by multiplication.
+    static let perMebibyteInGibibytes = Decimal(sign: .plus, exponent: -10, significand: 9_765_625)
 }

@@ -88,7 +88,13 @@ func runReporting(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as InputError {
-        printError(error.description)
+        if case .invalid(let diagnostics) = error {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            let count = diagnostics.count
+            printError("\(count) problem\(count == 1 ? "" : "s") found; nothing was priced")
+        } else {
+            printError(error.description)
+        }
         throw ExitCode(error.exitCode)
     } catch let error as CostsimError {
         printError(error.description)

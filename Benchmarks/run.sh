@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds costsim and its benchmark in release and runs the benchmark. Not part of `swift test`.
+#   Benchmarks/run.sh [--jobs 10000] [--repeat 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product costsim >/dev/null
+swift build -c release --product costsim-bench >/dev/null
+exec .build/release/costsim-bench --costsim .build/release/costsim "$@"
