@@ -32,9 +32,9 @@ let package = Package(
             dependencies: ["CostModel", "Workload", "Simulation", "Reports"],
             path: "Benchmarks/costsim-bench"
         ),
-        .testTarget(name: "CostModelTests", dependencies: ["CostModel"]),
+        .testTarget(name: "CostModelTests", dependencies: ["CostModel", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "CostModel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "CostModel", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Workload", "CostModel"]),
         .testTarget(name: "CostsimCLITests", dependencies: ["costsim"]),
     ]

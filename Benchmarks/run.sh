@@ -3,6 +3,6 @@
 #   Benchmarks/run.sh [--jobs 10000] [--repeat 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product costsim >/dev/null
-swift build -c release --product costsim-bench >/dev/null
-exec .build/release/costsim-bench --costsim .build/release/costsim "$@"
+swift build -c release --scratch-path .build-bench --product costsim >/dev/null
+swift build -c release --scratch-path .build-bench --product costsim-bench >/dev/null
+exec .build-bench/release/costsim-bench --costsim .build-bench/release/costsim "$@"

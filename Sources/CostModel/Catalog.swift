@@ -94,11 +94,16 @@ public struct PricingLibrary: Sendable {
         for relative in paths {
             let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
             let shown = relative.isEmpty ? root.relativePath : (root.relativePath as NSString).appendingPathComponent(relative)
-            let text: String
+            let data: Data
             do {
-                text = try String(contentsOf: url, encoding: .utf8)
+                data = try Data(contentsOf: url)
             } catch {
                 throw .unreadable(file: shown, reason: "cannot read: \(error.localizedDescription)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(Diagnostic(file: shown, line: nil, column: nil, keyPath: "", message: "not UTF-8 text",
+                                              hint: "save the file as UTF-8 text"))
+                continue
             }
             if (relative as NSString).lastPathComponent == "catalogs.yaml" {
                 do {
@@ -111,7 +116,8 @@ public struct PricingLibrary: Sendable {
                 continue
             }
             do {
-                files.append(try PricingFile.parse(text, file: shown, relativePath: relative.isEmpty ? url.lastPathComponent : relative))
+                files.append(try PricingFile.parse(text, file: shown, relativePath: relative.isEmpty ? url.lastPathComponent : relative,
+                                                   sha256: SHA256.hex(of: Array(data))))
             } catch {
                 switch error {
                 case .invalid(let problems): diagnostics += problems

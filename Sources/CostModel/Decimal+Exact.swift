@@ -16,9 +16,11 @@ extension Decimal {
             negative = first == UInt8(ascii: "-")
             bytes = bytes.dropFirst()
         }
-        // Digits accumulate in an integer (up to 18 significant digits: exact), then become a
-        // Decimal once; more digits than that are refused rather than silently rounded.
+        // Digits accumulate in an integer (18 significant digits fit exactly), then become a
+        // Decimal once. Longer numbers (up to Decimal's 38 digits) keep their digits as text for
+        // Foundation's parser, after the same syntax check.
         var significand: UInt64 = 0
+        var longDigits: [UInt8]?
         var exponent = 0
         var digits = 0
         var sawDigit = false
@@ -29,11 +31,16 @@ extension Decimal {
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 sawDigit = true
                 let value = UInt64(byte - UInt8(ascii: "0"))
-                if significand == 0 && value == 0 {
+                if digits == 0 && value == 0 {
                     if seenPoint { exponent -= 1 }
                 } else {
-                    guard digits < 18 else { return nil }
-                    significand = significand * 10 + value
+                    if digits < 18 {
+                        significand = significand * 10 + value
+                    } else {
+                        guard digits < 38 else { return nil }
+                        if longDigits == nil { longDigits = Array(String(significand).utf8) }
+                        longDigits?.append(byte)
+                    }
                     digits += 1
                     if seenPoint { exponent -= 1 }
                 }
@@ -49,8 +56,19 @@ extension Decimal {
         guard sawDigit else { return nil }
         if index < bytes.endIndex {
             guard bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") else { return nil }
-            guard let power = Int(String(decoding: bytes[bytes.index(after: index)...], as: UTF8.self)), abs(power) < 100 else { return nil }
+            let rest = bytes[bytes.index(after: index)...]
+            guard let first = rest.first, first != UInt8(ascii: "_"),
+                  rest.dropFirst().allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                  let power = Int(String(decoding: rest, as: UTF8.self)), abs(power) < 100 else { return nil }
             exponent += power
+        }
+        // Decimal's exponent spans -128...127: anything beyond would silently become 0 or overflow.
+        guard digits == 0 || (exponent >= -128 && exponent + digits <= 127) else { return nil }
+        if let longDigits {
+            let text = String(decoding: longDigits, as: UTF8.self) + "e" + String(exponent)
+            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            self = negative ? -value : value
+            return
         }
         self = Decimal(significand: significand, exponent: exponent, negative: negative)
     }

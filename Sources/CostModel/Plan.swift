@@ -32,6 +32,9 @@ public struct Limits: Sendable, Equatable {
     public var maxStepsPerRun: Decimal?
     /// Cap per meter name.
     public var maxQuantity: [String: Decimal]
+    /// Most usage charges (in money, before credit) the plan allows: a free tier that stops at
+    /// its included credit.
+    public var maxUsage: Decimal?
 
     public init(maxDurationSeconds: Decimal? = nil, memoryMB: Decimal? = nil, concurrency: Decimal? = nil,
                 historyDays: Decimal? = nil, maxStepsPerRun: Decimal? = nil, maxQuantity: [String: Decimal] = [:]) {
@@ -45,7 +48,7 @@ public struct Limits: Sendable, Equatable {
 
     public var isEmpty: Bool {
         maxDurationSeconds == nil && memoryMB == nil && concurrency == nil && historyDays == nil
-            && maxStepsPerRun == nil && maxQuantity.isEmpty
+            && maxStepsPerRun == nil && maxQuantity.isEmpty && maxUsage == nil
     }
 }
 

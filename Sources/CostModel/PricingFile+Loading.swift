@@ -6,7 +6,7 @@ extension PricingFile {
                                "currency", "notes", "execution", "runs_on", "meters", "machines", "default_machine", "plans"]
     static let planKeys = ["name", "monthly_fee", "included", "price", "credit", "production", "custom", "limits",
                            "note", "source", "effective", "confidence"]
-    static let limitKeys = ["max_duration_seconds", "memory_mb", "concurrency", "history_days", "max_steps_per_run", "max_quantity"]
+    static let limitKeys = ["max_duration_seconds", "memory_mb", "concurrency", "history_days", "max_steps_per_run", "max_quantity", "max_usage"]
     static let machineKeys = ["vcpu", "memory_mb", "per_second", "confidence"]
     static let confidences = ["published", "unverified"]
 
@@ -17,13 +17,13 @@ extension PricingFile {
     ///   - file: the path shown in diagnostics.
     ///   - relativePath: the path recorded in reports, relative to the pricing root.
     /// - Throws: `InputError.invalid` with one diagnostic per problem.
-    public static func parse(_ text: String, file: String, relativePath: String? = nil) throws(InputError) -> PricingFile {
+    public static func parse(_ text: String, file: String, relativePath: String? = nil, sha256: String? = nil) throws(InputError) -> PricingFile {
         guard let root = try YAMLReader.compose(text, file: file) else {
             throw .invalid([Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty",
                                        hint: "a pricing file starts with 'version: 1' and 'provider: <id>'")])
         }
         let reader = YAMLReader(file: file)
-        let result = PricingFileParser(reader: reader).parse(root, sha256: SHA256.hex(of: Array(text.utf8)),
+        let result = PricingFileParser(reader: reader).parse(root, sha256: sha256 ?? SHA256.hex(of: Array(text.utf8)),
                                                               relativePath: relativePath ?? file)
         try reader.throwIfInvalid()
         guard let result else { throw .invalid(reader.diagnostics) }
@@ -54,7 +54,13 @@ private struct PricingFileParser {
         let catalog = top.required("catalog", in: reader).flatMap { reader.string($0, at: "catalog") }
         let effective = top.required("effective", in: reader, hint: "add the date the prices were published or observed, e.g. effective: 2025-01-08")
             .flatMap { reader.date($0, at: "effective") }
-        let source = top.required("source", in: reader, hint: "cite where the figures come from").flatMap { reader.string($0, at: "source") }
+        let source = top.required("source", in: reader, hint: "cite where the figures come from").flatMap { node -> String? in
+            guard let text = reader.string(node, at: "source") else { return nil }
+            if text.trimmingCharacters(in: .whitespaces).isEmpty {
+                reader.report(node, "source", "must not be empty", hint: "cite where the figures come from")
+            }
+            return text
+        }
         let confidence = top.required("confidence", in: reader, hint: "published, or unverified for third-party or undated figures")
             .flatMap { reader.choice($0, at: "confidence", among: PricingFile.confidences) }
         let currency = top["currency"].flatMap { reader.string($0, at: "currency") } ?? "USD"
@@ -65,6 +71,10 @@ private struct PricingFileParser {
 
         var execution = PricingFile.Execution.steps
         var runsOn = PricingFile.RunsOn.platform
+        if kind == .platform {
+            _ = top["execution"].flatMap { reader.choice($0, at: "execution", among: ["steps", "runs"]) }
+            _ = top["runs_on"].flatMap { reader.choice($0, at: "runs_on", among: ["platform", "provider"]) }
+        }
         if kind == .provider {
             if let node = top.required("execution", in: reader, hint: "steps (a retry re-runs the failed step) or runs (the whole run)"),
                let value = reader.choice(node, at: "execution", among: ["steps", "runs"]) {
@@ -270,6 +280,7 @@ private struct PricingFileParser {
         var limits = Limits(maxDurationSeconds: value("max_duration_seconds"), memoryMB: value("memory_mb"),
                             concurrency: value("concurrency"), historyDays: value("history_days"),
                             maxStepsPerRun: value("max_steps_per_run"))
+        limits.maxUsage = fields["max_usage"].flatMap { reader.decimal($0, at: fields.path("max_usage")) }
         if let caps = fields["max_quantity"] {
             limits.maxQuantity = quantitiesByMeter(caps, at: fields.path("max_quantity"), meters: meters, machinePriced: false)
         }

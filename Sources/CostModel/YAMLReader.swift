@@ -17,6 +17,9 @@ package final class YAMLReader {
     /// Parses `text` into a node tree. Syntax errors become a single diagnostic with the
     /// parser's line and column.
     package static func compose(_ text: String, file: String) throws(InputError) -> Node? {
+        // The fast path builds the same tree as Yams for the common subset of YAML, and
+        // declines (`.none`) anything else, including every invalid document.
+        if case .some(let root) = FastYAML.compose(text) { return root }
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
@@ -168,7 +171,7 @@ package final class YAMLReader {
         guard let text = string(node, at: path) else { return nil }
         guard options.contains(text) else {
             report(node, path, "expected one of \(options.joined(separator: ", ")), found \"\(text)\"",
-                   hint: Self.suggestion(for: text, among: options))
+                   hint: Self.suggestion(for: text, among: options, noun: "valid values"))
             return nil
         }
         return text
@@ -204,7 +207,10 @@ package final class YAMLReader {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return false }
-        return year >= 1970 && (1...12).contains(month) && (1...31).contains(day)
+        guard year >= 1970, (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
 
     /// "did you mean 'x'?" for a near miss, else the list of valid keys.
@@ -213,6 +219,10 @@ package final class YAMLReader {
         let scored = options.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
         if let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, best.0.count / 3) {
             return "did you mean '\(best.0)'?"
+        }
+        let lowered = word.lowercased()
+        if lowered.count >= 3, let prefixed = options.first(where: { $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased()) }) {
+            return "did you mean '\(prefixed)'?"
         }
         return "\(noun): \(options.joined(separator: ", "))"
     }
@@ -251,7 +261,11 @@ package struct Fields {
     package var unknownKeys: [String] = []
 
     package subscript(key: String) -> Node? {
-        entries.first(where: { $0.key == key })?.value
+        // Index loop: `first(where:)` copied each entry (and retained its nodes) per lookup.
+        for index in entries.indices where entries[index].key == key {
+            return entries[index].value
+        }
+        return nil
     }
 
     package func path(_ key: String) -> String { Fields.join(path, key) }

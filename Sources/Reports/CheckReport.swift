@@ -78,9 +78,21 @@ public struct CheckReport: Sendable {
             let change = zip(cost, check.baselineCost).map { NumberFormat.money($0.0 - $0.1) } ?? "-"
             rows.append(RuleRow(rule: "max_increase", limit: increaseText(increase), actual: violation?.actual ?? change,
                                 passed: violation == nil,
-                                message: violation?.message ?? "\(subject) changed by \(change) against the baseline's \(check.baselineCost.map(NumberFormat.dollars) ?? "-"), within \(increaseText(increase))"))
+                                message: violation?.message ?? "\(subject) changed by \(changeText()) against the baseline's \(check.baselineCost.map(NumberFormat.dollars) ?? "-"), within the allowed \(increaseText(increase))"))
         }
         return rows
+    }
+
+    /// `+$8.00 (+20.0%)`.
+    func changeText() -> String {
+        guard let cost, let baseline = check.baselineCost else { return "-" }
+        let change = cost - baseline
+        var text = (change >= 0 ? "+" : "") + NumberFormat.dollars(change)
+        if baseline > 0 {
+            let percent = change * 100 / baseline
+            text += " (" + (percent >= 0 ? "+" : "") + NumberFormat.plain(percent, scale: 1) + "%)"
+        }
+        return text
     }
 
     func summaryLines() -> [String] {

@@ -20,7 +20,9 @@ extension Comparison {
             return "No feasible plan: every plan is infeasible, development-only or custom (see the reasons)."
         }
         var text = "Cheapest: \(best.id) at \(NumberFormat.dollars(cost))/month"
-        if let next = runnerUp, let nextCost = next.monthlyCost {
+        if ranking.count == 1 && providers.count > 1 {
+            text += ", the only provider with a feasible plan"
+        } else if let next = runnerUp, let nextCost = next.monthlyCost {
             let gap = nextCost - cost
             text += gap == 0
                 ? ", tied with \(next.id), the cheapest \(next.providerName) plan"
@@ -42,8 +44,31 @@ extension Comparison {
 
     var header: String {
         var text = "costsim compare: \(workload.name) (\(workload.file))\n"
-        text += "catalog \(catalog.name), platform \(platform?.id ?? "not given"), \(workload.jobs.count) job\(workload.jobs.count == 1 ? "" : "s"), monthly cost in USD\n"
-        return text
+        text += "catalog \(catalog.name), platform \(platform?.id ?? "not given"), monthly cost in USD\n"
+        return text + volumeLine + "\n"
+    }
+
+    /// `7 jobs: 968,014.76 runs and 2,871,611.43 steps a month`: the figures to sanity-check.
+    var volumeLine: String {
+        let runs = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth }
+        let steps = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth * $1.stepsPerRun }
+        let jobs = workload.jobs.count
+        return "\(jobs) job\(jobs == 1 ? "" : "s"): \(NumberFormat.quantity(runs)) runs and \(NumberFormat.quantity(steps)) steps a month"
+    }
+
+    /// Providers at their cheapest feasible plan, cheapest first, then those with none.
+    func rankingLines() -> [String] {
+        var lines: [String] = []
+        var table = TextTable(["#", "option", "monthly cost"], alignments: [.right, .left, .right])
+        for (index, choice) in ranking.enumerated() {
+            guard let best = choice.cheapest else { continue }
+            table.add(["\(index + 1)", best.id, NumberFormat.dollars(best.monthlyCost ?? 0)])
+        }
+        for choice in providers where choice.cheapest == nil {
+            table.add(["-", choice.provider, "no feasible plan"])
+        }
+        lines.append(contentsOf: table.render(indent: "  ").split(separator: "\n").map(String.init))
+        return lines
     }
 
     func renderTable() -> String {
@@ -52,7 +77,8 @@ extension Comparison {
             table.add([evaluation.provider, evaluation.plan.name,
                        evaluation.monthlyCost.map(NumberFormat.dollars) ?? "-", status(of: evaluation)])
         }
-        var out = header + "\n" + table.render() + "\n" + verdict + "\n"
+        var out = header + "\n" + table.render() + "\nRanking (each provider at its cheapest feasible plan):\n"
+        out += rankingLines().joined(separator: "\n") + "\n\n" + verdict + "\n"
         let ruledOut = evaluations.filter { $0.status == .infeasible }
         if !ruledOut.isEmpty {
             out += "\nWhy plans are ruled out:\n"
@@ -69,7 +95,7 @@ extension Comparison {
     func renderMarkdown() -> String {
         var out = "### costsim compare: \(workload.name)\n\n"
         out += "Catalog `\(catalog.name)`, platform \(platform.map { "`\($0.id)`" } ?? "not given"), "
-        out += "\(workload.jobs.count) job\(workload.jobs.count == 1 ? "" : "s"), monthly cost in USD.\n\n"
+        out += "monthly cost in USD. \(volumeLine).\n\n"
         out += "**\(verdict)**\n\n"
         out += MarkdownTable.render(header: ["provider", "plan", "monthly cost", "status"], rightAligned: [2], rows: evaluations.map {
             [$0.provider, $0.plan.name, $0.monthlyCost.map(NumberFormat.dollars) ?? "-", status(of: $0)]
@@ -136,6 +162,7 @@ extension Comparison {
             ("pricing", .array(pricing)),
             ("results", .array(results)),
             ("cheapest_per_provider", .array(perProvider)),
+            ("ranking", .array(ranking.compactMap { $0.cheapest.map { .string($0.id) } })),
             ("cheapest", cheapestJSON),
             ("margin", margin),
             ("notes", .array(notes.map(JSONValue.string))),

@@ -17,8 +17,8 @@ extension Estimate {
     var title: String { "\(workload.name) on \(evaluation.id)" }
 
     var modelLine: String {
-        let execution = provider.execution == .steps ? "execution: steps (a retry re-runs the failed step)"
-                                                     : "execution: runs (a retry re-runs the whole run)"
+        let execution = provider.execution == .steps ? "a retry re-runs only the failed step"
+                                                     : "a retry re-runs the whole run"
         let runsOn = provider.runsOn == .platform
             ? "steps run in your functions (platform \(platform?.id ?? "not given: time limits not checked"))"
             : "runs on \(provider.name)'s machines"
@@ -160,13 +160,14 @@ extension Estimate {
             case .steps:
                 lines.append("  step_attempts = steps + runs × (steps − sleeps) × retry_rate = \(q(quantities[.steps], 6)) + \(q(runs, 6)) × \(q(failures, 6)) = \(q(quantities[.stepAttempts], 6))")
                 lines.append("  compute_seconds = runs × active × (1 + retry_rate) = \(q(runs, 6)) × \(q(active, 6)) × \(q(1 + job.retryRate, 6)) = \(q(quantities[.computeSeconds], 6))")
-                lines.append("  invocations = runs + step_attempts = \(q(quantities[.invocations], 6))")
+                lines.append("  invocations = runs + step_attempts = \(q(runs, 6)) + \(q(quantities[.stepAttempts], 6)) = \(q(quantities[.invocations], 6))")
             case .runs:
                 lines.append("  run_attempts = runs × (1 + (steps − sleeps) × retry_rate) = \(q(runs, 6)) × \(q(1 + failures, 6)) = \(q(quantities[.runAttempts], 6))")
                 lines.append("  step_attempts = steps × (1 + (steps − sleeps) × retry_rate) = \(q(quantities[.stepAttempts], 6))")
                 lines.append("  compute_seconds = run_attempts × active (a failed attempt billed as a whole run) = \(q(quantities[.runAttempts], 6)) × \(q(active, 6)) = \(q(quantities[.computeSeconds], 6))")
             }
-            lines.append("  gb_seconds = compute_seconds × memory_mb / 1024 = \(q(quantities[.computeSeconds], 6)) × \(q(job.memoryMB ?? Job.defaultMemoryMB, 6)) / 1024 = \(q(quantities[.gbSeconds], 6))")
+            let memory = job.memoryMB.map { NumberFormat.plain($0) } ?? "\(NumberFormat.plain(Job.defaultMemoryMB)) (default)"
+            lines.append("  gb_seconds = compute_seconds × memory_mb / 1024 = \(q(quantities[.computeSeconds], 6)) × \(memory) / 1024 = \(q(quantities[.gbSeconds], 6))")
             if job.eventsPerRun > 0 { lines.append("  events = runs × events_per_run = \(q(quantities[.events], 6))") }
             if provider.isMachinePriced, let machine = usage.jobMachines[index] {
                 lines.append("  machine = \(machine) (\(job.machine != nil ? "named by the job" : job.memoryMB != nil ? "smallest preset with at least \(q(job.memoryMB ?? 0, 0)) MB" : "the provider's default"))")

@@ -31,7 +31,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out.append("null")
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
-            if items.allSatisfy(\.isScalar) {
+            if items.allSatisfy(\.isScalar), items.reduce(0, { $0 + $1.rendered().count }) <= 80 {
                 out.append("[")
                 for (index, item) in items.enumerated() {
                     if index > 0 { out.append(", ") }

@@ -109,7 +109,7 @@ public struct PricingShowReport: Sendable {
     }
 
     func describeLines() -> [String] {
-        var lines = ["\(file.name) (\(file.provider)), catalog \(file.catalog), \(file.kind.rawValue)",
+        var lines = ["\(file.name) (\(file.provider))\(file.kind == .platform ? ", a platform" : ""), catalog \(file.catalog)",
                      "  file:       \(file.file)",
                      "  effective:  \(file.effective)",
                      "  source:     \(file.source)",
@@ -144,7 +144,7 @@ public struct PricingShowReport: Sendable {
                 if included == nil && price == nil { continue }
                 var text = "    \(meter.name):"
                 if let included { text += " \(NumberFormat.quantity(included)) included" }
-                if let price { text += (included == nil ? "" : ",") + " then \(PriceText.describe(price))" }
+                if let price { text += included == nil ? " \(PriceText.describe(price)) each" : ", then \(PriceText.describe(price))" }
                 else { text += ", capped (no overage price)" }
                 lines.append(text)
             }
@@ -167,6 +167,7 @@ public struct PricingShowReport: Sendable {
         if let value = limits.historyDays { texts.append("history \(NumberFormat.quantity(value)) days") }
         if let value = limits.maxStepsPerRun { texts.append("\(NumberFormat.quantity(value)) steps per run") }
         for (meter, cap) in limits.maxQuantity.sorted(by: { $0.key < $1.key }) { texts.append("\(meter) at most \(NumberFormat.quantity(cap))") }
+        if let value = limits.maxUsage { texts.append("usage at most \(NumberFormat.dollars(value))") }
         return texts
     }
 
@@ -212,6 +213,7 @@ public struct PricingShowReport: Sendable {
             if let v = limits.concurrency { pairs.append(("concurrency", decimal(v))) }
             if let v = limits.historyDays { pairs.append(("history_days", decimal(v))) }
             if let v = limits.maxStepsPerRun { pairs.append(("max_steps_per_run", decimal(v))) }
+            if let v = limits.maxUsage { pairs.append(("max_usage", .string(NumberFormat.money(v)))) }
             if !limits.maxQuantity.isEmpty {
                 pairs.append(("max_quantity", .object(limits.maxQuantity.sorted { $0.key < $1.key }.map { ($0.key, decimal($0.value)) })))
             }

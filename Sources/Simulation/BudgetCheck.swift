@@ -32,9 +32,9 @@ public struct BudgetCheck: Sendable, Equatable {
     public struct Violation: Sendable, Equatable {
         /// `budget` or `max_increase`.
         public var rule: String
-        /// The threshold as written: `500.00`, `10%`.
+        /// The threshold: money with two decimals (`500.00`) or a percentage (`10%`).
         public var limit: String
-        /// The measured value: `612.00`, `14.3%`.
+        /// The measured value: `612.00`, or a percentage with one decimal (`14.3%`).
         public var actual: String
         public var message: String
     }
@@ -66,10 +66,10 @@ public struct BudgetCheck: Sendable, Equatable {
         var found: [Violation] = []
         guard let cost else {
             return [Violation(rule: "feasible", limit: "a feasible plan", actual: "none",
-                              message: "\(subject): no feasible plan, so the budget cannot be met")]
+                              message: "\(subject): no feasible plan to measure, so the check cannot pass")]
         }
         if let budget, cost > budget {
-            found.append(Violation(rule: "budget", limit: Self.money(budget), actual: Self.money(cost),
+            found.append(Violation(rule: "budget", limit: Self.plain(budget), actual: Self.plain(cost),
                                    message: "\(subject) costs \(Self.money(cost))/month, over the budget of \(Self.money(budget)) by \(Self.money(cost - budget))"))
         }
         if let maxIncrease, let baseline = baselineCost {
@@ -77,20 +77,38 @@ public struct BudgetCheck: Sendable, Equatable {
             switch maxIncrease {
             case .amount(let allowed):
                 if increase > allowed {
-                    found.append(Violation(rule: "max_increase", limit: Self.money(allowed), actual: Self.money(increase),
+                    found.append(Violation(rule: "max_increase", limit: Self.plain(allowed), actual: Self.plain(increase),
                                            message: "\(subject) rose by \(Self.money(increase)) (from \(Self.money(baseline)) to \(Self.money(cost))), more than the allowed \(Self.money(allowed))"))
                 }
             case .percent(let allowed):
                 let percent: Decimal? = baseline > 0 ? increase * 100 / baseline : (increase > 0 ? nil : 0)
                 let crossed = percent.map { $0 > allowed } ?? true
                 if crossed {
-                    let actual = percent.map { "\($0.rounded(scale: 1))%" } ?? "from zero"
-                    found.append(Violation(rule: "max_increase", limit: "\(allowed)%", actual: actual,
-                                           message: "\(subject) rose by \(actual) (from \(Self.money(baseline)) to \(Self.money(cost))), more than the allowed \(allowed)%"))
+                    if let percent {
+                        let actual = Self.percent(percent)
+                        found.append(Violation(rule: "max_increase", limit: "\(allowed)%", actual: actual,
+                                               message: "\(subject) rose by \(actual) (from \(Self.money(baseline)) to \(Self.money(cost))), more than the allowed \(allowed)%"))
+                    } else {
+                        found.append(Violation(rule: "max_increase", limit: "\(allowed)%", actual: "from zero",
+                                               message: "\(subject) rose from \(Self.money(baseline)) to \(Self.money(cost)): any increase from zero is more than the allowed \(allowed)%"))
+                    }
                 }
             }
         }
         return found
+    }
+
+    /// `1234.50`: two decimals, no grouping, for machine-readable fields.
+    static func plain(_ value: Decimal) -> String {
+        let text = "\(Money.round(value))"
+        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
+        return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
+    }
+
+    /// `14.3%`: one decimal.
+    static func percent(_ value: Decimal) -> String {
+        let text = "\(value.rounded(scale: 1))"
+        return (text.contains(".") ? text : text + ".0") + "%"
     }
 
     /// `$1,234.50` without depending on the report layer.

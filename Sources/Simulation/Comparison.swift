@@ -41,20 +41,34 @@ public struct Comparison: Sendable, Equatable {
     /// - Throws: `CostsimError` for an unknown provider or platform.
     /// - Complexity: O(providers × (jobs × meters + plans × meters)).
     public static func compare(_ workload: Workload, catalog: Catalog, providers filter: [String] = [],
-                               platform override: PlatformReference? = nil) throws(CostsimError) -> Comparison {
+                               platform override: PlatformReference? = nil,
+                               withPlatformCosts: Bool = false) throws(CostsimError) -> Comparison {
         let selected = try catalog.selectProviders(filter)
         let platform = try catalog.resolvePlatform(override ?? workload.platform, fromCommandLine: override != nil, workloadFile: workload.file)
-        let engine = CostEngine(workload: workload, platform: platform)
+        let engine = CostEngine(workload: workload, platform: platform, withPlatformCosts: withPlatformCosts)
         var notes: [String] = []
+        if withPlatformCosts {
+            if let platform {
+                notes.append("platform costs included: \(platform.displayName)'s usage charges are added to providers whose steps run in your functions")
+            } else {
+                notes.append("--with-platform-costs has no effect without a platform")
+            }
+        }
         if platform == nil && selected.contains(where: { $0.runsOn == .platform }) {
             let names = selected.filter { $0.runsOn == .platform }.map(\.name).joined(separator: ", ")
             notes.append("no platform given: step time limits of \(names) were not checked (add 'platform: vercel/pro' or --platform)")
+        }
+        if let platform, !withPlatformCosts, !platform.file.meters.isEmpty {
+            for file in selected where file.runsOn == .platform {
+                let meters = platform.file.meters.map(\.name).joined(separator: ", ")
+                notes.append("\(file.name) totals leave out what its steps cost on \(platform.displayName) (\(meters)): add --with-platform-costs to include them")
+            }
         }
         for file in selected where file.confidence == "unverified" || file.plans.contains(where: { $0.confidence == "unverified" }) {
             notes.append("\(file.name) figures are partly unverified (third-party or undated): see `costsim pricing show \(file.provider)`")
         }
         return Comparison(workload: workload, catalog: catalog, platform: platform,
-                          providers: selected.map { engine.evaluate(provider: $0) }, notes: notes)
+                          providers: engine.evaluateInParallel(selected), notes: notes)
     }
 }
 

@@ -6,17 +6,21 @@ import Workload
 /// feasibility with reasons in words (SPEC §5).
 ///
 /// ```swift
-/// let engine = try CostEngine(catalog: catalog, workload: workload)
+/// let engine = CostEngine(workload: workload, platform: nil)
 /// engine.evaluate(provider: inngest, plan: startup).monthlyCost  // 40.00 for the seed scenario
 /// ```
 public struct CostEngine: Sendable {
     public let workload: Workload
     /// The platform plan bounding `runs_on: platform` providers, when one is known.
     public let platform: PlatformPlan?
+    /// Adds the platform plan's own usage charges (invocations, GB-hours) to providers whose
+    /// steps run in the workload's functions (`--with-platform-costs`).
+    public let withPlatformCosts: Bool
 
-    public init(workload: Workload, platform: PlatformPlan?) {
+    public init(workload: Workload, platform: PlatformPlan?, withPlatformCosts: Bool = false) {
         self.workload = workload
         self.platform = platform
+        self.withPlatformCosts = withPlatformCosts
     }
 
     /// The usage of the workload under one provider's execution model, computed once and
@@ -36,6 +40,18 @@ public struct CostEngine: Sendable {
         return ProviderChoice(provider: provider.provider, providerName: provider.name, cheapest: cheapest, plans: plans)
     }
 
+    /// Prices several providers, each on its own core when there are several; results come back
+    /// in the order given, so the output does not depend on scheduling.
+    /// - Complexity: O(providers × jobs) work spread over the machine's cores.
+    public func evaluateInParallel(_ providers: [PricingFile]) -> [ProviderChoice] {
+        guard providers.count > 1, workload.jobs.count >= 1000 else { return providers.map { evaluate(provider: $0) } }
+        let results = ResultSlots<ProviderChoice>(count: providers.count)
+        DispatchQueue.concurrentPerform(iterations: providers.count) { index in
+            results.store(evaluate(provider: providers[index]), at: index)
+        }
+        return results.values()
+    }
+
     /// Prices one plan.
     public func evaluate(provider: PricingFile, plan: Plan) -> PlanEvaluation {
         evaluate(usage: usage(on: provider), plan: plan)
@@ -53,7 +69,7 @@ public struct CostEngine: Sendable {
         }
         var reasons = usage.providerReasons
         if !plan.production {
-            reasons.append("\(plan.name) is a development-only plan: priced, never recommended")
+            reasons.append("\(plan.name) is for development only (production: false)")
         }
         reasons += limitReasons(usage: usage, plan: plan)
 
@@ -81,9 +97,15 @@ public struct CostEngine: Sendable {
             lines.append(CostLine(name: meter.name, kind: .usage, quantity: quantity, included: included, price: price,
                                   perSecond: nil, amount: Money.round(exact), exactAmount: exact))
         }
+        if withPlatformCosts, provider.runsOn == .platform, let platform {
+            lines += platformLines(usage: usage, platform: platform)
+        }
         let usageLines = lines.filter { $0.kind != .fee }
         let roundedUsage = usageLines.reduce(Decimal(0)) { $0 + $1.amount }
         let exactUsage = usageLines.reduce(Decimal(0)) { $0 + $1.exactAmount }
+        if let cap = plan.limits.maxUsage, exactUsage > cap {
+            reasons.append("usage of \(BudgetCheck.money(exactUsage)) exceeds the \(BudgetCheck.money(cap)) of usage \(plan.name) allows")
+        }
         if plan.credit > 0 {
             let applied = min(plan.credit, roundedUsage)
             lines.append(CostLine(name: "credit", kind: .credit, quantity: nil, included: nil, price: nil, perSecond: nil,
@@ -95,6 +117,20 @@ public struct CostEngine: Sendable {
         evaluation.reasons = reasons
         evaluation.status = reasons.isEmpty ? .feasible : .infeasible
         return evaluation
+    }
+
+    /// The platform's usage charges for the steps this provider runs in the workload's functions:
+    /// one line per platform meter, named `vercel invocations`. Credits of the provider's plan
+    /// apply to them as to any usage.
+    func platformLines(usage: ProviderUsage, platform: PlatformPlan) -> [CostLine] {
+        platform.file.meters.map { meter in
+            let quantity = meter.value { usage.totals[$0] }
+            let included = platform.plan.included[meter.name]
+            let price = platform.plan.price[meter.name]
+            let exact = price?.charge(total: quantity, included: included ?? 0) ?? 0
+            return CostLine(name: "\(platform.file.provider) \(meter.name)", kind: .usage, quantity: quantity, included: included,
+                            price: price, perSecond: nil, amount: Money.round(exact), exactAmount: exact)
+        }
     }
 
     /// Reasons a `runs_on: platform` provider cannot take the workload on its platform plan.
@@ -138,7 +174,7 @@ public struct CostEngine: Sendable {
             let seconds = workload.monthHours * 3600
             let average = usage.totals[.computeSeconds] / seconds
             if average > limit {
-                reasons.append("concurrency", "needs \(Self.number(average.rounded(scale: 1))) concurrent executions on average, \(plan.name) allows \(Self.number(limit))")
+                reasons.append("concurrency", "needs \(Self.number(average)) concurrent executions on average, more than the \(Self.number(limit)) \(plan.name) allows")
             }
         }
         for (meter, cap) in limits.maxQuantity.sorted(by: { $0.key < $1.key }) {
@@ -165,6 +201,28 @@ public struct CostEngine: Sendable {
         }
         let result = (negative ? "-" : "") + String(grouped.reversed())
         return parts.count > 1 ? result + "." + parts[1] : result
+    }
+}
+
+/// Fixed slots filled from concurrent iterations, each index written once.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ value: Value, at index: Int) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func values() -> [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }
 
@@ -267,7 +325,7 @@ public struct ProviderUsage: Sendable {
                     seconds[machine.name, default: 0] += meter.value { jobQuantities[index][$0] }
                 case .failure(let reason):
                     machines.append(nil)
-                    reasons.append("machine", reason.text)
+                    reasons.append(reason.kind, reason.text)
                 }
             }
         }
@@ -281,7 +339,10 @@ public struct ProviderUsage: Sendable {
         self.providerReasons = reasons.texts
     }
 
-    struct MachineProblem: Error { let text: String }
+    struct MachineProblem: Error {
+        let kind: String
+        let text: String
+    }
 
     /// What decides a job's machine; jobs sharing it share the choice.
     struct MachineKey: Hashable {
@@ -295,17 +356,17 @@ public struct ProviderUsage: Sendable {
         if let wanted = job.machine {
             if let machine = provider.machines.first(where: { $0.name == wanted }) { return .success(machine) }
             let names = provider.machines.map(\.name).joined(separator: ", ")
-            return .failure(MachineProblem(text: "\(job.name): machine '\(wanted)' is not offered by \(provider.name) (\(names))"))
+            return .failure(MachineProblem(kind: "machine-unknown", text: "\(job.name): machine '\(wanted)' is not offered by \(provider.name) (\(names))"))
         }
         if let memory = job.memoryMB {
             let fitting = provider.machines.filter { $0.memoryMB >= memory }.min { $0.memoryMB < $1.memoryMB || ($0.memoryMB == $1.memoryMB && $0.perSecond < $1.perSecond) }
             if let fitting { return .success(fitting) }
             let largest = provider.machines.map(\.memoryMB).max() ?? 0
-            return .failure(MachineProblem(text: "\(job.name): \(CostEngine.number(memory)) MB exceeds \(provider.name)'s largest machine (\(CostEngine.number(largest)) MB)"))
+            return .failure(MachineProblem(kind: "machine-memory", text: "\(job.name): \(CostEngine.number(memory)) MB exceeds \(provider.name)'s largest machine (\(CostEngine.number(largest)) MB)"))
         }
         if let name = provider.defaultMachine, let machine = provider.machines.first(where: { $0.name == name }) {
             return .success(machine)
         }
-        return .failure(MachineProblem(text: "\(job.name): \(provider.name) has no default machine"))
+        return .failure(MachineProblem(kind: "machine-default", text: "\(job.name): \(provider.name) has no default machine"))
     }
 }

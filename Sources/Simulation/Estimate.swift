@@ -13,10 +13,10 @@ public struct Estimate: Sendable {
 
     /// Prices `provider/plan` and keeps the per-job usage for the report.
     public static func make(_ workload: Workload, catalog: Catalog, plan reference: String,
-                            platform override: PlatformReference? = nil) throws(CostsimError) -> Estimate {
+                            platform override: PlatformReference? = nil, withPlatformCosts: Bool = false) throws(CostsimError) -> Estimate {
         let (file, plan) = try catalog.findPlan(reference)
         let platform = try catalog.resolvePlatform(override ?? workload.platform, fromCommandLine: override != nil, workloadFile: workload.file)
-        let engine = CostEngine(workload: workload, platform: platform)
+        let engine = CostEngine(workload: workload, platform: platform, withPlatformCosts: withPlatformCosts)
         let usage = engine.usage(on: file)
         return Estimate(workload: workload, catalog: catalog, provider: file, platform: platform,
                         evaluation: engine.evaluate(usage: usage, plan: plan), usage: usage)

@@ -68,7 +68,9 @@ public enum Distribution: Sendable, Equatable {
     /// A binary value as an exact decimal of its 6-decimal rounding, via text (deterministic).
     static func decimal(_ value: Double) -> Decimal {
         guard value.isFinite else { return 0 }
-        return Decimal(exactText: String(format: "%.6f", value)) ?? 0
+        // At most 17 significant digits: 6 decimals below 10^11, whole numbers above.
+        let text = abs(value) < 1e11 ? String(format: "%.6f", value) : String(format: "%.0f", value)
+        return Decimal(exactText: text) ?? Decimal(string: text) ?? 0
     }
 }
 

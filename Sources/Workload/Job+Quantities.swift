@@ -48,15 +48,16 @@ public struct QuantitySet: Sendable, Equatable {
 
     /// Adds another set field by field.
     public static func += (lhs: inout QuantitySet, rhs: QuantitySet) {
-        lhs.runs += rhs.runs
-        lhs.runAttempts += rhs.runAttempts
-        lhs.steps += rhs.steps
-        lhs.stepAttempts += rhs.stepAttempts
-        lhs.sleeps += rhs.sleeps
-        lhs.computeSeconds += rhs.computeSeconds
-        lhs.gbSeconds += rhs.gbSeconds
-        lhs.events += rhs.events
-        lhs.invocations += rhs.invocations
+        // Decimal addition allocates; zero fields (no sleeps, events or retries) are common.
+        if !rhs.runs.isZero { lhs.runs += rhs.runs }
+        if !rhs.runAttempts.isZero { lhs.runAttempts += rhs.runAttempts }
+        if !rhs.steps.isZero { lhs.steps += rhs.steps }
+        if !rhs.stepAttempts.isZero { lhs.stepAttempts += rhs.stepAttempts }
+        if !rhs.sleeps.isZero { lhs.sleeps += rhs.sleeps }
+        if !rhs.computeSeconds.isZero { lhs.computeSeconds += rhs.computeSeconds }
+        if !rhs.gbSeconds.isZero { lhs.gbSeconds += rhs.gbSeconds }
+        if !rhs.events.isZero { lhs.events += rhs.events }
+        if !rhs.invocations.isZero { lhs.invocations += rhs.invocations }
     }
 
     public static func + (lhs: QuantitySet, rhs: QuantitySet) -> QuantitySet {

@@ -101,8 +101,13 @@ private final class WorkloadParser {
         guard let fields = reader.mapping(node, at: path, allowed: Workload.jobKeys) else { return nil }
         let before = reader.diagnostics.count
         let name = fields.required("name", in: reader, hint: "give every job a name").flatMap { reader.string($0, at: fields.path("name")) }
+        let durationKeys = ["step_seconds", "run_seconds"]
+        let ownDuration = durationKeys.contains { fields[$0] != nil }
         func lookup(_ key: String) -> (Node, String)? {
             if let value = fields[key] { return (value, fields.path(key)) }
+            // A job's own step_seconds or run_seconds replaces both defaults, as a job's own
+            // volume key replaces the default volume.
+            if ownDuration && durationKeys.contains(key) { return nil }
             if let value = defaults[key] { return (value, Fields.join("defaults", key)) }
             return nil
         }
@@ -167,6 +172,10 @@ private final class WorkloadParser {
                           hint: "add step_seconds (active seconds per step) or run_seconds (per run)")
         }
         let maxStep = number("max_step_seconds")
+        if let maxStep, let runSeconds, maxStep > runSeconds, let (value, valuePath) = lookup("max_step_seconds") {
+            reader.report(value, valuePath, "max_step_seconds (\(maxStep)) exceeds run_seconds (\(runSeconds))",
+                          hint: "the longest step cannot last longer than the whole run")
+        }
         if let maxStep, let stepSeconds, maxStep < stepSeconds, let (value, valuePath) = lookup("max_step_seconds") {
             reader.report(value, valuePath, "max_step_seconds (\(maxStep)) is below step_seconds (\(stepSeconds))",
                           hint: "the longest step cannot be shorter than the average step")
@@ -254,6 +263,11 @@ private final class WorkloadParser {
             guard let mean = value("mean"), let sd = value("sd", positive: true) else { return nil }
             result = .normal(mean: mean, sd: sd)
         case "lognormal":
+            if (fields["median"] != nil || fields["p95"] != nil) && (fields["mu"] != nil || fields["sigma"] != nil) {
+                reader.report(node, path, "give median and p95, or mu and sigma, not both",
+                              hint: "median/p95 describe the same distribution as mu/sigma")
+                return nil
+            }
             if fields["median"] != nil || fields["p95"] != nil {
                 guard let median = value("median", positive: true), let p95 = value("p95", positive: true) else { return nil }
                 guard p95 > median else {
@@ -309,9 +323,18 @@ private final class WorkloadParser {
                 return nil
             }
         }
-        if let result, result.minimum < minimum {
-            reader.report(node, path, "the distribution can fall below the minimum \(minimum)")
-            return nil
+        // Draws below a field's minimum (a Poisson 0 for steps_per_run) are raised to it when
+        // sampling; the mean itself must respect it, and must be a plausible number.
+        if let result {
+            let mean = result.mean
+            if mean < minimum {
+                reader.report(node, path, "the distribution's mean (\(mean)) is below the minimum \(minimum)")
+                return nil
+            }
+            if mean > YAMLReader.largestNumber {
+                reader.report(node, path, "the distribution's mean is implausibly large (above 10^15)", hint: "check its parameters")
+                return nil
+            }
         }
         return result
     }

@@ -59,14 +59,14 @@ struct Check: ParsableCommand {
         try runReporting {
             let catalog = try pricing.loadCatalog()
             let platform = try selection.platformReference()
-            let comparison = try Comparison.compare(try loadWorkload(workload), catalog: catalog,
-                                                    providers: selection.providers, platform: platform)
+            let comparison = try Comparison.compare(try loadWorkload(workload), catalog: catalog, providers: selection.providers,
+                                                    platform: platform, withPlatformCosts: selection.withPlatformCosts)
             let subject = try CheckSubject.resolve(plan: plan, in: comparison)
             var rules = BudgetCheck(budget: budget.flatMap(BudgetCheck.parseAmount),
                                     maxIncrease: maxIncrease.flatMap(BudgetCheck.Increase.init(parsing:)))
             if let baseline, rules.maxIncrease != nil {
-                rules.baselineCost = try Baseline.cost(of: baseline, plan: plan, catalog: catalog,
-                                                       providers: selection.providers, platform: platform)
+                rules.baselineCost = try Baseline.cost(of: baseline, plan: plan, catalog: catalog, providers: selection.providers,
+                                                       platform: platform, withPlatformCosts: selection.withPlatformCosts)
             }
             let report = CheckReport(comparison: comparison, check: rules, subject: subject.name, cost: subject.cost,
                                      violations: rules.violations(cost: subject.cost, subject: subject.name))
@@ -91,16 +91,23 @@ struct CheckSubject {
             guard let evaluation = comparison.evaluations.first(where: { $0.provider == file.provider && $0.plan.name == chosen.name }) else {
                 throw CostsimError.usage("--plan \(plan) is not among the providers selected with --provider", hint: "add --provider \(file.provider)")
             }
-            return CheckSubject(name: evaluation.id, cost: evaluation.isFeasible ? evaluation.monthlyCost : nil)
+            switch evaluation.status {
+            case .feasible: return CheckSubject(name: evaluation.id, cost: evaluation.monthlyCost)
+            case .custom: return CheckSubject(name: "\(evaluation.id) (a custom plan, not priced)", cost: nil)
+            case .infeasible: return CheckSubject(name: "\(evaluation.id) (\(evaluation.reasons.first ?? "infeasible"))", cost: nil)
+            }
         }
-        guard let cheapest = comparison.cheapest else { return CheckSubject(name: "the cheapest plan", cost: nil) }
+        guard let cheapest = comparison.cheapest else {
+            return CheckSubject(name: "this workload (every plan is infeasible, development-only or custom)", cost: nil)
+        }
         return CheckSubject(name: "the cheapest plan (\(cheapest.id))", cost: cheapest.monthlyCost)
     }
 }
 
 /// The baseline's monthly cost, from a workload file or a saved JSON report.
 enum Baseline {
-    static func cost(of path: String, plan: String?, catalog: Catalog, providers: [String], platform: PlatformReference?) throws -> Decimal {
+    static func cost(of path: String, plan: String?, catalog: Catalog, providers: [String], platform: PlatformReference?,
+                     withPlatformCosts: Bool) throws -> Decimal {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the baseline" : "no such file")
         }
@@ -108,7 +115,8 @@ enum Baseline {
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
             return try costFromReport(data, path: path, plan: plan)
         }
-        let comparison = try Comparison.compare(try Workload.parse(text, file: path), catalog: catalog, providers: providers, platform: platform)
+        let comparison = try Comparison.compare(try Workload.parse(text, file: path), catalog: catalog, providers: providers,
+                                                platform: platform, withPlatformCosts: withPlatformCosts)
         let subject = try CheckSubject.resolve(plan: plan, in: comparison)
         guard let cost = subject.cost else {
             throw InputError.invalid([Diagnostic(file: path, line: nil, column: nil, keyPath: "",

@@ -22,8 +22,13 @@ struct PricingOptions: ParsableArguments {
         let library = try loadLibrary()
         guard let chosen = library.catalog(named: catalog) else {
             let names = library.catalogs.map(\.name)
-            throw CostsimError.usage("unknown catalog '\(catalog ?? "")'",
-                                     hint: YAMLReader.suggestion(for: catalog ?? "", among: names, noun: "catalogs"))
+            guard let catalog else {
+                let source = ProcessInfo.processInfo.environment["COSTSIM_PRICING"].map { " (COSTSIM_PRICING=\($0))" } ?? ""
+                throw CostsimError.usage("no default catalog in the pricing folders\(source)",
+                                         hint: names.isEmpty ? "the pricing folders hold no pricing files" : "pass --catalog NAME; catalogs: \(names.joined(separator: ", "))")
+            }
+            throw CostsimError.usage("unknown catalog '\(catalog)'",
+                                     hint: YAMLReader.suggestion(for: catalog, among: names, noun: "catalogs"))
         }
         return chosen
     }
@@ -69,6 +74,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Platform plan for providers whose steps run in your functions, e.g. vercel/hobby; overrides the workload's `platform:`.", valueName: "provider/plan"))
     var platform: String?
 
+    @Flag(help: "Add the platform plan's own usage charges (e.g. Vercel invocations, GB-hours) to providers whose steps run in your functions.")
+    var withPlatformCosts = false
+
     func platformReference() throws -> PlatformReference? {
         try Self.parsePlatform(platform)
     }
@@ -91,7 +99,7 @@ func runReporting(_ body: () throws -> Void) throws {
         if case .invalid(let diagnostics) = error {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             let count = diagnostics.count
-            printError("\(count) problem\(count == 1 ? "" : "s") found; nothing was priced")
+            printError("\(count) problem\(count == 1 ? "" : "s") found")
         } else {
             printError(error.description)
         }

@@ -27,7 +27,8 @@ struct Compare: ParsableCommand {
     func run() throws {
         try runReporting {
             let comparison = try Comparison.compare(try loadWorkload(workload), catalog: try pricing.loadCatalog(),
-                                                    providers: selection.providers, platform: try selection.platformReference())
+                                                    providers: selection.providers, platform: try selection.platformReference(),
+                                                    withPlatformCosts: selection.withPlatformCosts)
             try output.emit(comparison.render(output.format))
         }
     }
@@ -58,12 +59,14 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup var pricing: PricingOptions
     @Option(help: ArgumentHelp("Platform plan for providers whose steps run in your functions, e.g. vercel/hobby.", valueName: "provider/plan"))
     var platform: String?
+    @Flag(help: "Add the platform plan's own usage charges (e.g. Vercel invocations, GB-hours) to the bill.")
+    var withPlatformCosts = false
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runReporting {
             let estimate = try Estimate.make(try loadWorkload(workload), catalog: try pricing.loadCatalog(), plan: plan,
-                                             platform: try SelectionOptions.parsePlatform(platform))
+                                             platform: try SelectionOptions.parsePlatform(platform), withPlatformCosts: withPlatformCosts)
             try output.emit(estimate.render(output.format, explain: explain))
         }
     }
