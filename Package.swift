@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         .target(name: "CostModel", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Workload", dependencies: ["CostModel", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Simulation", dependencies: ["CostModel", "Workload"]),
+        .target(name: "Simulation", dependencies: ["CostModel", "Workload", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reports", dependencies: ["CostModel", "Workload", "Simulation"]),
         .executableTarget(
             name: "costsim",

@@ -90,7 +90,7 @@ public struct CheckReport: Sendable {
         var text = (change >= 0 ? "+" : "") + NumberFormat.dollars(change)
         if baseline > 0 {
             let percent = change * 100 / baseline
-            text += " (" + (percent >= 0 ? "+" : "") + NumberFormat.plain(percent, scale: 1) + "%)"
+            text += " (" + (percent >= 0 ? "+" : "") + NumberFormat.fixed(percent.rounded(scale: 1), scale: 1) + "%)"
         }
         return text
     }

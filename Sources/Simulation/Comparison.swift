@@ -67,8 +67,29 @@ public struct Comparison: Sendable, Equatable {
         for file in selected where file.confidence == "unverified" || file.plans.contains(where: { $0.confidence == "unverified" }) {
             notes.append("\(file.name) figures are partly unverified (third-party or undated): see `costsim pricing show \(file.provider)`")
         }
+        if let platform, let limit = platform.plan.limits.maxDurationSeconds {
+            notes += splitAdvice(workload, platform: platform, limit: limit, catalog: catalog,
+                                 providers: selected.filter { $0.runsOn == .platform })
+        }
         return Comparison(workload: workload, catalog: catalog, platform: platform,
                           providers: engine.evaluateInParallel(selected), notes: notes)
+    }
+
+    /// What to do about steps longer than the platform allows (SPEC §8): split them, or pick a
+    /// platform plan whose limit fits. At most five jobs are named.
+    static func splitAdvice(_ workload: Workload, platform: PlatformPlan, limit: Decimal, catalog: Catalog,
+                            providers: [PricingFile]) -> [String] {
+        guard !providers.isEmpty else { return [] }
+        let names = providers.map(\.name).joined(separator: ", ")
+        let tooLong = workload.jobs.filter { $0.maxStepSeconds > limit }
+        return tooLong.prefix(5).map { job in
+            var advice = "\(job.name): to run on \(names) under \(platform.displayName), split its \(CostEngine.number(job.maxStepSeconds)) s step into steps of at most \(CostEngine.number(limit)) s"
+            let longer = platform.file.plans.filter { ($0.limits.maxDurationSeconds ?? 0) >= job.maxStepSeconds }
+            if let first = longer.first {
+                advice += ", or use \(platform.file.provider)/\(first.name) (\(CostEngine.number(first.limits.maxDurationSeconds ?? 0)) s)"
+            }
+            return advice
+        } + (tooLong.count > 5 ? ["… and \(tooLong.count - 5) more jobs with steps over \(CostEngine.number(limit)) s"] : [])
     }
 }
 

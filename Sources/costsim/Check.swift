@@ -14,8 +14,12 @@ struct Check: ParsableCommand {
         JSON report saved earlier by `compare` or `check`. The report is written first
         (stdout or --out-file); on failure a one-line reason goes to stderr and the exit code is 1.
 
+        Budgets can live in a file (--config): version: 1, budget, max_increase, baseline (relative
+        to the file), plan, providers. Command-line options override it.
+
         Examples:
           costsim check Fixtures/saas.yaml --budget 500
+          costsim check Fixtures/saas.yaml --config Fixtures/budgets/saas-budget.yaml
           costsim check new.yaml --baseline main.json --max-increase 10% --format markdown
         """
     )
@@ -35,12 +39,15 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Measure this plan instead of the cheapest, as provider/plan.", valueName: "provider/plan"))
     var plan: String?
 
+    @Option(help: ArgumentHelp("A budget file (YAML: budget, max_increase, baseline, plan, providers); options given here override it.", valueName: "file"))
+    var config: String?
+
     @OptionGroup var pricing: PricingOptions
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if budget == nil && maxIncrease == nil {
+        if budget == nil && maxIncrease == nil && config == nil {
             throw ValidationError("give --budget AMOUNT and/or --max-increase AMOUNT|PCT% (with --baseline FILE)")
         }
         if let budget, BudgetCheck.parseAmount(budget) == nil {
@@ -49,7 +56,7 @@ struct Check: ParsableCommand {
         if let maxIncrease, BudgetCheck.Increase(parsing: maxIncrease) == nil {
             throw ValidationError("--max-increase: expected an amount (200) or a percentage (10%), found '\(maxIncrease)'")
         }
-        if maxIncrease != nil && baseline == nil {
+        if maxIncrease != nil && baseline == nil && config == nil {
             throw ValidationError("--max-increase needs --baseline FILE (a workload or a saved JSON report)")
         }
     }
@@ -57,15 +64,22 @@ struct Check: ParsableCommand {
     func run() throws {
         var failed = false
         try runReporting {
+            let file = try config.map(Self.loadConfig)
+            let plan = self.plan ?? file?.plan
+            let providers = selection.providers.isEmpty ? file?.providers ?? [] : selection.providers
+            let baseline = self.baseline ?? file?.baseline
             let catalog = try pricing.loadCatalog()
             let platform = try selection.platformReference()
-            let comparison = try Comparison.compare(try loadWorkload(workload), catalog: catalog, providers: selection.providers,
+            let comparison = try Comparison.compare(try loadWorkload(workload), catalog: catalog, providers: providers,
                                                     platform: platform, withPlatformCosts: selection.withPlatformCosts)
             let subject = try CheckSubject.resolve(plan: plan, in: comparison)
-            var rules = BudgetCheck(budget: budget.flatMap(BudgetCheck.parseAmount),
-                                    maxIncrease: maxIncrease.flatMap(BudgetCheck.Increase.init(parsing:)))
+            var rules = BudgetCheck(budget: budget.flatMap(BudgetCheck.parseAmount) ?? file?.budget,
+                                    maxIncrease: maxIncrease.flatMap(BudgetCheck.Increase.init(parsing:)) ?? file?.maxIncrease)
+            if rules.maxIncrease != nil && baseline == nil {
+                throw CostsimError.usage("max_increase needs a baseline", hint: "pass --baseline FILE or set 'baseline:' in the config file")
+            }
             if let baseline, rules.maxIncrease != nil {
-                rules.baselineCost = try Baseline.cost(of: baseline, plan: plan, catalog: catalog, providers: selection.providers,
+                rules.baselineCost = try Baseline.cost(of: baseline, plan: plan, catalog: catalog, providers: providers,
                                                        platform: platform, withPlatformCosts: selection.withPlatformCosts)
             }
             let report = CheckReport(comparison: comparison, check: rules, subject: subject.name, cost: subject.cost,
@@ -77,6 +91,15 @@ struct Check: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+extension Check {
+    static func loadConfig(_ path: String) throws -> BudgetConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read the budget file" : "no such file")
+        }
+        return try BudgetConfig.parse(String(decoding: data, as: UTF8.self), file: path)
     }
 }
 

@@ -124,7 +124,10 @@ struct SeedScenarioTests {
         #expect(comparison.cheapest?.id == "trigger-dev/pro")
         #expect(comparison.runnerUp == nil)
         #expect(comparison.ranking.map(\.provider) == ["trigger-dev"])
-        #expect(comparison.notes.isEmpty)
+        // SPEC §8: infeasible on Inngest under Hobby "unless split into steps that each fit".
+        #expect(comparison.notes == [
+            "pdf-generation: to run on Inngest under Vercel Hobby, split its 45 s step into steps of at most 10 s, or use vercel/pro (60 s)",
+        ])
     }
 
     @Test("the same PDF job under Vercel Pro (60 s) fits Inngest")
