@@ -99,22 +99,11 @@ public struct BudgetCheck: Sendable, Equatable {
     }
 
     /// `1234.50`: two decimals, no grouping, for machine-readable fields.
-    static func plain(_ value: Decimal) -> String {
-        let text = "\(Money.round(value))"
-        guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
-        return text.distance(from: dot, to: text.endIndex) == 2 ? text + "0" : text
-    }
+    static func plain(_ value: Decimal) -> String { NumberFormat.money(value) }
 
     /// `14.3%`: one decimal.
-    static func percent(_ value: Decimal) -> String {
-        let text = "\(value.rounded(scale: 1))"
-        return (text.contains(".") ? text : text + ".0") + "%"
-    }
+    static func percent(_ value: Decimal) -> String { NumberFormat.fixed(value.rounded(scale: 1), scale: 1) + "%" }
 
-    /// `$1,234.50` without depending on the report layer.
-    static func money(_ value: Decimal) -> String {
-        let text = CostEngine.number(Money.round(value))
-        let fixed = text.contains(".") ? (text.split(separator: ".").last!.count == 1 ? text + "0" : text) : text + ".00"
-        return fixed.hasPrefix("-") ? "-$" + fixed.dropFirst() : "$" + fixed
-    }
+    /// `$1,234.50`.
+    static func money(_ value: Decimal) -> String { NumberFormat.dollars(value) }
 }

@@ -104,7 +104,7 @@ public struct CostEngine: Sendable {
         let roundedUsage = usageLines.reduce(Decimal(0)) { $0 + $1.amount }
         let exactUsage = usageLines.reduce(Decimal(0)) { $0 + $1.exactAmount }
         if let cap = plan.limits.maxUsage, exactUsage > cap {
-            reasons.append("usage of \(BudgetCheck.money(exactUsage)) exceeds the \(BudgetCheck.money(cap)) of usage \(plan.name) allows")
+            reasons.append("usage of \(NumberFormat.dollars(exactUsage)) exceeds the \(NumberFormat.dollars(cap)) of usage \(plan.name) allows")
         }
         if plan.credit > 0 {
             let applied = min(plan.credit, roundedUsage)
@@ -188,20 +188,9 @@ public struct CostEngine: Sendable {
 
     /// Plain grouped number for reasons: 1,000,000 or 45 or 12.5.
     static func number(_ value: Decimal) -> String {
-        let rounded = value.rounded(scale: 2)
-        let text = "\(rounded)"
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var whole = String(parts[0])
-        let negative = whole.hasPrefix("-")
-        if negative { whole.removeFirst() }
-        var grouped = ""
-        for (index, character) in whole.reversed().enumerated() {
-            if index > 0 && index % 3 == 0 { grouped.append(",") }
-            grouped.append(character)
-        }
-        let result = (negative ? "-" : "") + String(grouped.reversed())
-        return parts.count > 1 ? result + "." + parts[1] : result
+        NumberFormat.quantity(value)
     }
+
 }
 
 /// Fixed slots filled from concurrent iterations, each index written once.

@@ -1,4 +1,5 @@
 import Foundation
+import CostModel
 import Testing
 @testable import Reports
 

@@ -1,6 +1,7 @@
 import CostModel
 import Foundation
 import Testing
+@testable import CostModel
 @testable import Reports
 
 private func d(_ text: String) -> Decimal { Decimal(exactText: text)! }

@@ -1,4 +1,3 @@
-import CostModel
 import Foundation
 
 /// The one place numbers become text. Money is always rounded by `Money.round` first.
@@ -40,7 +39,7 @@ public enum NumberFormat {
     }
 
     /// Fixed number of decimals: `fixed(40, scale: 2)` is `40.00`.
-    static func fixed(_ value: Decimal, scale: Int) -> String {
+    public static func fixed(_ value: Decimal, scale: Int) -> String {
         var text = "\(value.rounded(scale: scale))"
         guard scale > 0 else { return text }
         if let dot = text.firstIndex(of: ".") {
@@ -53,7 +52,7 @@ public enum NumberFormat {
     }
 
     /// Inserts thousands separators into plain decimal text: `1234567.5` → `1,234,567.5`.
-    static func grouped(_ text: String) -> String {
+    public static func grouped(_ text: String) -> String {
         var body = Substring(text)
         var sign = ""
         if body.hasPrefix("-") { sign = "-"; body = body.dropFirst() }
