@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --scratch-path .build-bench --product costsim >/dev/null
 swift build -c release --scratch-path .build-bench --product costsim-bench >/dev/null
-exec .build-bench/release/costsim-bench --costsim .build-bench/release/costsim "$@"
+exec .build-bench/release/costsim-bench "$@" --costsim .build-bench/release/costsim

@@ -89,6 +89,18 @@ func runProcess(_ path: String, _ arguments: [String]) throws {
     }
 }
 
+// `--mode simulate`: the Monte Carlo benchmark (SimulateBench.swift).
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "simulate" {
+    exit(runSimulateBenchmark(Array(CommandLine.arguments.dropFirst(3))))
+}
+// `--mode breakeven`: breakeven analysis and sweeps (BreakevenBench.swift).
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "breakeven" {
+    exit(BreakevenBenchmark.run(Array(CommandLine.arguments.dropFirst(3))))
+}
+// `--mode placement`: the hybrid placement search (PlacementBenchmark.swift).
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "placement" {
+    exit(PlacementBenchmark.run(Array(CommandLine.arguments.dropFirst(3))))
+}
 let options = Options(CommandLine.arguments)
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let pricingRoot = root.appendingPathComponent("pricing")

@@ -1,19 +1,19 @@
 /// Aligned plain-text columns for terminal output.
-struct TextTable {
-    enum Alignment { case left, right }
+package struct TextTable {
+    package enum Alignment { case left, right }
 
     var header: [String]
     var alignments: [Alignment]
     var rows: [[String]] = []
 
-    init(_ header: [String], alignments: [Alignment]) {
+    package init(_ header: [String], alignments: [Alignment]) {
         self.header = header
         self.alignments = alignments
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    package mutating func add(_ row: [String]) { rows.append(row) }
 
-    func render(indent: String = "") -> String {
+    package func render(indent: String = "") -> String {
         let all = [header] + rows
         var widths = [Int](repeating: 0, count: header.count)
         for row in all {
@@ -45,8 +45,8 @@ struct TextTable {
 }
 
 /// Markdown tables for CI job summaries. Cells escape `|` and newlines.
-enum MarkdownTable {
-    static func render(header: [String], rightAligned: Set<Int> = [], rows: [[String]]) -> String {
+package enum MarkdownTable {
+    package static func render(header: [String], rightAligned: Set<Int> = [], rows: [[String]]) -> String {
         func cell(_ text: String) -> String {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
         }

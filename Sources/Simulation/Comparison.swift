@@ -19,7 +19,7 @@ public struct Comparison: Sendable, Equatable {
     /// Providers with a feasible plan, cheapest first (ties by provider id).
     public var ranking: [ProviderChoice] {
         providers.filter { $0.cheapest != nil }.sorted {
-            let a = $0.cheapest?.monthlyCost ?? 0, b = $1.cheapest?.monthlyCost ?? 0
+            let a = $0.cheapest?.exactCost ?? 0, b = $1.cheapest?.exactCost ?? 0
             return a != b ? a < b : $0.provider < $1.provider
         }
     }

@@ -36,7 +36,9 @@ public struct CostEngine: Sendable {
     public func evaluate(provider: PricingFile) -> ProviderChoice {
         let usage = usage(on: provider)
         let plans = provider.plans.map { evaluate(usage: usage, plan: $0) }
-        let cheapest = plans.filter(\.isFeasible).min { ($0.monthlyCost ?? 0) < ($1.monthlyCost ?? 0) }
+        // By the exact cost (the rounded bill can tie or invert within a cent); the first plan in
+        // file order wins a tie.
+        let cheapest = plans.filter(\.isFeasible).min { ($0.exactCost ?? 0) < ($1.exactCost ?? 0) }
         return ProviderChoice(provider: provider.provider, providerName: provider.name, cheapest: cheapest, plans: plans)
     }
 

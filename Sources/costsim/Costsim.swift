@@ -22,6 +22,6 @@ struct Costsim: ParsableCommand {
           costsim pricing show trigger-dev
         """,
         version: "0.1.0",
-        subcommands: [Compare.self, EstimateCommand.self, Check.self, PricingCommand.self, WorkloadCommand.self]
+        subcommands: [Compare.self, EstimateCommand.self, Check.self, BreakevenCommand.self, SweepCommand.self, Place.self, Simulate.self, PricingCommand.self, WorkloadCommand.self, Exec.self, Usage.self]
     )
 }

@@ -98,8 +98,8 @@ struct PricingCommand: ParsableCommand {
 struct WorkloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workload",
-        abstract: "Check workload files.",
-        subcommands: [Validate.self]
+        abstract: "Check workload files, or generate synthetic ones.",
+        subcommands: [Validate.self, WorkloadGenerate.self]
     )
 
     struct Validate: ParsableCommand {

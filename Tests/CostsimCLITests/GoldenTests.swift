@@ -65,6 +65,14 @@ struct Golden: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// `costsim place`: the optimal placement and its explanation.
+    static func place(_ fixture: String, catalog: String) -> [Golden] {
+        formats.map { format in
+            Golden(fixture: fixture, command: "place", format: format,
+                   arguments: ["place", "Fixtures/\(fixture).yaml", "--catalog", catalog, "--format", format])
+        }
+    }
+
     static func pricing(_ name: String, _ arguments: [String]) -> [Golden] {
         formats.map { Golden(fixture: "pricing", command: name, format: $0, arguments: ["pricing"] + arguments + ["--format", $0]) }
     }
@@ -79,6 +87,9 @@ struct Golden: Sendable, CustomTestStringConvertible {
         + estimate("seed-article", plan: "inngest/startup", explain: true)
         + estimate("seed-article", plan: "trigger-dev/pro", explain: false)
         + check("seed-article", budget: "10")
+        + breakevenGoldens
+        + place("placement-article", catalog: "seed-2025-01")
+        + simulateGoldens
         + pricing("list", ["list"])
         + pricing("show-trigger-dev", ["show", "trigger-dev"])
 }

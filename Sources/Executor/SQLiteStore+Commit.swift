@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The per-step commit, the executor's hot path, on statements prepared once and bound through
+/// SQLite's C API on GRDB's connection (GRDB still serialises access to it). The lease check
+/// (fencing) is in the schema: triggers refuse an attempt recorded or ended by a worker that
+/// no longer holds the run's lease, and run updates are guarded by the lease in their WHERE.
+final class CommitStatements {
+    private let connection: OpaquePointer
+    private var statements: [OpaquePointer] = []
+    let begin: OpaquePointer, commit: OpaquePointer, rollback: OpaquePointer
+    let savepoint: OpaquePointer, releaseSavepoint: OpaquePointer, rollbackToSavepoint: OpaquePointer
+    let finish: OpaquePointer, start: OpaquePointer, sleep: OpaquePointer, fence: OpaquePointer
+    let renew: OpaquePointer, wait: OpaquePointer, complete: OpaquePointer, fail: OpaquePointer, endExecution: OpaquePointer
+
+    init(_ connection: OpaquePointer) throws {
+        self.connection = connection
+        var prepared: [OpaquePointer] = []
+        func make(_ sql: String) throws -> OpaquePointer {
+            var statement: OpaquePointer?
+            let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+            guard code == SQLITE_OK, let statement else {
+                prepared.forEach { sqlite3_finalize($0) }
+                throw ExecutorError.database(String(cString: sqlite3_errmsg(connection)))
+            }
+            prepared.append(statement)
+            return statement
+        }
+        begin = try make("BEGIN IMMEDIATE TRANSACTION")
+        commit = try make("COMMIT TRANSACTION")
+        rollback = try make("ROLLBACK TRANSACTION")
+        savepoint = try make("SAVEPOINT run_commit")
+        releaseSavepoint = try make("RELEASE SAVEPOINT run_commit")
+        rollbackToSavepoint = try make("ROLLBACK TO SAVEPOINT run_commit")
+        finish = try make("""
+            UPDATE attempts SET outcome = ?1, retriable = ?2, ended_at = ?3, output = ?4, error = ?5
+            WHERE run_id = ?6 AND step = ?7 AND number = ?8 AND outcome = 'running'
+            """)
+        start = try make("INSERT INTO attempts (run_id, step, number, execution, worker, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        sleep = try make("INSERT INTO sleeps (run_id, step, execution, recorded_at, wake_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        fence = try make("SELECT 1 FROM runs WHERE id = ?1 AND execution = ?2 AND lease_owner = ?3 AND status = 'running'")
+        renew = try make("""
+            UPDATE runs SET lease_expires_at = ?1 WHERE id = ?2 AND execution = ?3 AND lease_owner = ?4 AND status = 'running'
+            """)
+        wait = try make("""
+            UPDATE runs SET status = 'waiting', available_at = ?1, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ?2 AND execution = ?3 AND lease_owner = ?4 AND status = 'running'
+            """)
+        complete = try make("""
+            UPDATE runs SET status = 'completed', finished_at = ?1, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ?2 AND execution = ?3 AND lease_owner = ?4 AND status = 'running'
+            """)
+        fail = try make("""
+            UPDATE runs SET status = 'failed', finished_at = ?1, error = ?5, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ?2 AND execution = ?3 AND lease_owner = ?4 AND status = 'running'
+            """)
+        endExecution = try make("""
+            UPDATE executions SET outcome = ?1, ended_at = max(started_at, ?2) WHERE run_id = ?3 AND number = ?4 AND outcome = 'running'
+            """)
+        statements = prepared
+    }
+
+    func finalize() {
+        statements.forEach { sqlite3_finalize($0) }
+        statements = []
+    }
+
+    // MARK: Running statements
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    enum Value {
+        case text(String)
+        case int(Int64)
+        case blob(Data?)
+        case null
+    }
+
+    /// Binds, steps to the end and resets; returns the changes (or 1 when a row was returned).
+    @discardableResult
+    func run(_ statement: OpaquePointer, _ values: [Value] = []) throws -> Int {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .text(let text): sqlite3_bind_text(statement, index, text, -1, Self.transient)
+            case .int(let number): sqlite3_bind_int64(statement, index, number)
+            case .null: sqlite3_bind_null(statement, index)
+            case .blob(let data):
+                if let data {
+                    _ = data.withUnsafeBytes { bytes in
+                        sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                    }
+                } else {
+                    sqlite3_bind_null(statement, index)
+                }
+            }
+        }
+        let code = sqlite3_step(statement)
+        if code == SQLITE_ROW { return 1 }
+        guard code == SQLITE_DONE else { throw error(code) }
+        return Int(sqlite3_changes(connection))
+    }
+
+    /// The connection's last error as an `ExecutorError`.
+    func error(_ code: Int32) -> ExecutorError {
+        let message = String(cString: sqlite3_errmsg(connection))
+        if message.hasPrefix("lease lost") { return .database("lease lost") }
+        return .database(message + " (SQLite code \(code))")
+    }
+}
+
+extension SQLiteStore {
+    /// One leased run's state change in one `BEGIN IMMEDIATE` transaction (see `JobStore.commit`).
+    /// Commits `commit`, grouped with the commits other worker threads make at the same time:
+    /// the first becomes the leader and writes every waiting commit in one transaction, each
+    /// in its own savepoint (a refused commit rolls back alone). One worker commits alone.
+    func fastCommit(_ commit: RunCommit) throws {
+        let request = GroupCommit.Request(commit: commit)
+        let group = groupCommit
+        group.condition.lock()
+        group.pending.append(request)
+        while !request.done && group.leaderActive {
+            group.condition.wait()
+        }
+        if !request.done {
+            group.leaderActive = true
+            // Bounded: each round takes every waiting commit; the loop ends when none is left.
+            while !group.pending.isEmpty {
+                let batch = group.pending
+                group.pending = []
+                group.condition.unlock()
+                writeBatch(batch)
+                group.condition.lock()
+                for item in batch { item.done = true }
+                group.condition.broadcast()
+            }
+            group.leaderActive = false
+            group.condition.broadcast()
+        }
+        group.condition.unlock()
+        if let error = request.error { throw error }
+    }
+
+    /// One transaction for `batch`; each request gets its own outcome.
+    private func writeBatch(_ batch: [GroupCommit.Request]) {
+        do {
+            try queue.writeWithoutTransaction { db in
+                let s = try commitStatements(db)
+                try s.run(s.begin)
+                do {
+                    if batch.count == 1 {
+                        do { try apply(batch[0].commit, s) } catch { batch[0].error = error; throw error }
+                    } else {
+                        for item in batch {
+                            try s.run(s.savepoint)
+                            do {
+                                try apply(item.commit, s)
+                            } catch {
+                                item.error = error
+                                try s.run(s.rollbackToSavepoint)
+                            }
+                            try s.run(s.releaseSavepoint)
+                        }
+                    }
+                    try s.run(s.commit)
+                } catch {
+                    if sqlite3_get_autocommit(db.sqliteConnection) == 0 { _ = try? s.run(s.rollback) }
+                    throw error
+                }
+            }
+        } catch {
+            // The transaction failed as a whole: every commit of the batch failed with it.
+            for item in batch where item.error == nil { item.error = error }
+        }
+        for item in batch {
+            guard let error = item.error else { continue }
+            item.error = Self.commitError(error, item.commit, path: path)
+        }
+    }
+
+    static func commitError(_ error: any Error, _ commit: RunCommit, path: String) -> any Error {
+        if case ExecutorError.database(let message) = error, message == "lease lost" {
+            return ExecutorError.leaseLost(runID: commit.lease.runID)
+        }
+        if error is ExecutorError { return error }
+        return translate(error, path: path)
+    }
+
+    private func apply(_ commit: RunCommit, _ s: CommitStatements) throws {
+        let lease = commit.lease
+        let run = CommitStatements.Value.text(lease.runID)
+        let execution = CommitStatements.Value.int(lease.execution)
+        let worker = CommitStatements.Value.text(lease.worker)
+        let now = commit.at.microseconds
+        var fenced = false
+        if let finish = commit.finish {
+            let changed = try s.run(s.finish, [.text(finish.outcome.rawValue), .int(finish.retriable ? 1 : 0), .int(finish.endedAt.microseconds),
+                                               .blob(finish.output), finish.error.map { .text($0) } ?? .null,
+                                               run, .text(finish.step), .int(Int64(finish.number))])
+            guard changed == 1 else {
+                // Another execution took the run over and abandoned this attempt.
+                guard try s.run(s.fence, [run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+                throw ExecutorError.database("run \(lease.runID): attempt \(finish.number) of step '\(finish.step)' is not running")
+            }
+            fenced = true
+        }
+        if let start = commit.start {
+            try s.run(s.start, [run, .text(start.step), .int(Int64(start.number)), execution, worker, .int(start.startedAt.microseconds)])
+            fenced = true
+        }
+        switch commit.transition {
+        case .keep(let renewUntil):
+            if let renewUntil {
+                guard try s.run(s.renew, [.int(renewUntil.microseconds), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+            } else if !fenced {
+                guard try s.run(s.fence, [run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+            }
+        case .wait(let until):
+            guard try s.run(s.wait, [.int(until.microseconds), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+            try s.run(s.endExecution, [.text("suspended"), .int(now), run, execution])
+        case .complete:
+            guard try s.run(s.complete, [.int(now), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+            try s.run(s.endExecution, [.text("completed"), .int(now), run, execution])
+        case .fail(let message):
+            guard try s.run(s.fail, [.int(now), run, execution, worker, .text(message)]) == 1 else { throw ExecutorError.database("lease lost") }
+            try s.run(s.endExecution, [.text("failed"), .int(now), run, execution])
+        }
+        // After the run's own update, so a sleep is recorded only under a valid lease.
+        if let sleep = commit.sleep {
+            try s.run(s.sleep, [run, .text(sleep.step), execution, .int(now), .int(sleep.wakeAt.microseconds)])
+        }
+    }
+}
+
+/// Commits waiting to be written together (group commit).
+final class GroupCommit: @unchecked Sendable {
+    final class Request: @unchecked Sendable {
+        let commit: RunCommit
+        var done = false
+        var error: (any Error)?
+        init(commit: RunCommit) { self.commit = commit }
+    }
+
+    let condition = NSCondition()
+    var pending: [Request] = []
+    var leaderActive = false
+}

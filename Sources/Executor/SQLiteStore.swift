@@ -1,0 +1,420 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: one database file in WAL mode with a busy timeout, every write a
+/// `BEGIN IMMEDIATE` transaction, so several worker processes on one host share it safely
+/// (SQLite admits one writer at a time).
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "jobs.db")                    // created and migrated
+/// let usage = try store.ledger(since: nil, runIDs: nil)
+/// ```
+///
+/// Opening never writes to a file that is not a costsim database: a foreign or corrupt file is
+/// reported (`ExecutorError.foreignDatabase`, `.corruptDatabase`) and left as it was.
+public final class SQLiteStore: JobStore, @unchecked Sendable {
+    /// `PRAGMA synchronous`: NORMAL survives a process crash (and keeps the database consistent
+    /// after power loss); FULL also keeps the last commits after power loss.
+    public enum Synchronous: String, Sendable, CaseIterable {
+        case normal = "NORMAL"
+        case full = "FULL"
+    }
+
+    /// The database file as given.
+    public let path: String
+    let queue: DatabaseQueue
+    private var checkpointer: WALCheckpointer?
+    /// Prepared on first use, on the writer connection; finalized before it closes.
+    private var hot: CommitStatements?
+    /// Commits of concurrent workers, written together.
+    let groupCommit = GroupCommit()
+
+    func commitStatements(_ db: Database) throws -> CommitStatements {
+        if let hot { return hot }
+        let made = try CommitStatements(db.sqliteConnection!)
+        hot = made
+        return made
+    }
+
+    /// Opens (and, when `create` is true and the file is missing, creates) the database and
+    /// brings its schema up to date.
+    /// - Throws: `ExecutorError` for a missing (when `create` is false), unreadable, foreign,
+    ///   corrupt or newer database.
+    ///   `backgroundCheckpoints` moves WAL checkpoints off the commit path (a thread of the store).
+    public init(path: String, create: Bool = true, synchronous: Synchronous = .normal,
+                busyTimeoutSeconds: Double = 30, backgroundCheckpoints: Bool = true) throws(ExecutorError) {
+        self.path = path
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = fileManager.fileExists(atPath: path, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            throw .unreadableDatabase(path: path, detail: "it is a folder")
+        }
+        if !exists && !create {
+            throw .unreadableDatabase(path: path, detail: "no such file")
+        }
+        if exists {
+            guard fileManager.isReadableFile(atPath: path) else {
+                throw .unreadableDatabase(path: path, detail: "permission denied")
+            }
+            try Self.inspect(path: path)
+        }
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.label = "costsim-ledger"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            // GRDB sets NORMAL when it enables WAL; set the requested level after it.
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+        try migrate()
+        if backgroundCheckpoints, let checkpointer = WALCheckpointer(path: path, intervalSeconds: 0.05, busyTimeoutSeconds: busyTimeoutSeconds) {
+            self.checkpointer = checkpointer
+            try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
+    }
+
+    deinit {
+        checkpointer?.stop()
+        if let hot { queue.writeWithoutTransaction { _ in hot.finalize() } }
+    }
+
+    /// Reads the header and schema of an existing file without writing: refuses files that are
+    /// not SQLite, are damaged, or belong to another program.
+    static func inspect(path: String) throws(ExecutorError) {
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+           let size = attributes[.size] as? NSNumber, size.intValue == 0 {
+            return   // an empty file is a new database
+        }
+        do {
+            // Read-write, so that SQLite can roll back a hot journal left by a process killed
+            // while it created the file (a read-only connection cannot); nothing is written.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            let reader = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? reader.close() }
+            let known = Set(migrator.migrations)
+            let (applicationID, tables, applied) = try reader.read { db -> (Int32, [String], [String]) in
+                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let names = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                let applied = names.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+                return (id, names, applied)
+            }
+            if applicationID == Self.applicationID { return }
+            if tables.isEmpty && applicationID == 0 { return }
+            // A costsim that was killed while creating the file left only the migrations table.
+            if applicationID == 0 && tables == ["grdb_migrations"] && applied.allSatisfy(known.contains) { return }
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            let detail = applicationID != 0 && applicationID != Self.applicationID
+                ? "it belongs to another program (application id \(applicationID))"
+                : "it is a SQLite database of another program (tables: \(shown))"
+            throw ExecutorError.foreignDatabase(path: path, detail: detail)
+        } catch let error as ExecutorError {
+            throw error
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    func migrate() throws(ExecutorError) {
+        let migrator = Self.migrator
+        do {
+            let superseded = try queue.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                let known = Set(migrator.migrations)
+                return try migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted()
+            }
+            if !superseded.isEmpty { throw ExecutorError.newerDatabase(path: path, unknown: superseded) }
+            // Two processes opening a new database at once both try the first migration; each
+            // migration is one transaction, so the loser's fails whole and finds it applied.
+            for attempt in 1...3 {
+                do {
+                    try migrator.migrate(queue)
+                    break
+                } catch {
+                    let done = (try? queue.read { try migrator.hasCompletedMigrations($0) }) ?? false
+                    if done { break }
+                    if attempt == 3 { throw error }
+                }
+            }
+        } catch let error as ExecutorError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// A GRDB or SQLite error as an `ExecutorError` naming the file.
+    static func translate(_ error: any Error, path: String) -> ExecutorError {
+        if let error = error as? ExecutorError { return error }
+        guard let error = error as? DatabaseError else { return .database("\(error)") }
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            return .corruptDatabase(path: path, detail: "the file is not a SQLite database")
+        case .SQLITE_CORRUPT:
+            return .corruptDatabase(path: path, detail: "the database is damaged (\(message))")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            return .unreadableDatabase(path: path, detail: message)
+        default:
+            return .database(message)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, through statements prepared once.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
+                    let result = try body(db)
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                    return result
+                } catch {
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    // MARK: JobStore
+
+    public func registerWorker(_ worker: WorkerIdentity, at time: Timestamp) throws {
+        try write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO workers (id, host, pid, process_start, started_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """).execute(arguments: [worker.id, worker.host, Int64(worker.pid), worker.processStart, time.microseconds])
+        }
+    }
+
+    public func enqueue(_ request: EnqueueRequest, id: String, at time: Timestamp) throws -> EnqueueResult {
+        try write { db in
+            if let key = request.idempotencyKey,
+               let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM runs WHERE job = ? AND idempotency_key = ?"),
+                                                  arguments: [request.job, key]) {
+                return EnqueueResult(runID: existing, created: false)
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO runs (id, job, idempotency_key, input, created_at, available_at) VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, request.job, request.idempotencyKey, request.input, time.microseconds,
+                                         (request.availableAt ?? time).microseconds])
+            return EnqueueResult(runID: id, created: true)
+        }
+    }
+
+    public func claim(_ request: ClaimRequest) throws -> ClaimedRun? {
+        try write { db -> ClaimedRun? in
+            guard let (runID, job) = try pickRun(db, request) else { return nil }
+            let now = request.now.microseconds
+            let expiry = (request.now + request.leaseSeconds)
+            guard let claimed = try Row.fetchOne(db.cachedStatement(sql: """
+                UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = ?, lease_expires_at = ?,
+                  started_at = coalesce(started_at, ?) WHERE id = ? RETURNING execution, input, created_at
+                """), arguments: [request.worker, expiry.microseconds, now, runID]) else {
+                throw ExecutorError.database("run \(runID) vanished while being claimed")
+            }
+            let execution: Int64 = claimed[0]
+            let input: Data? = claimed[1]
+            let createdAt = Timestamp(microseconds: claimed[2])
+            try db.cachedStatement(sql: "INSERT INTO executions (run_id, number, worker, started_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [runID, execution, request.worker, now])
+            guard execution > 1 else {
+                // A first execution has no history to replay or abandon.
+                return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job, input: input,
+                                  createdAt: createdAt, leaseExpiresAt: expiry, attempts: [], sleeps: [:])
+            }
+            try db.cachedStatement(sql: "UPDATE executions SET outcome = 'abandoned' WHERE run_id = ? AND number < ? AND outcome = 'running'")
+                .execute(arguments: [runID, execution])
+            let interrupted = try Row.fetchAll(db.cachedStatement(sql: "SELECT step, number, worker FROM attempts WHERE run_id = ? AND outcome = 'running'"),
+                                               arguments: [runID])
+            for row in interrupted {
+                let step: String = row[0], number: Int = row[1], worker: String = row[2]
+                var outcome = "abandoned"
+                if request.deadWorkers.contains(worker), let started = request.startedAttempts[worker],
+                   started != AttemptKey(runID: runID, step: step, number: number) {
+                    outcome = "unstarted"
+                }
+                try db.cachedStatement(sql: "UPDATE attempts SET outcome = ? WHERE run_id = ? AND step = ? AND number = ?")
+                    .execute(arguments: [outcome, runID, step, number])
+            }
+            var attempts: [StepAttemptRecord] = []
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT step, number, outcome, retriable, output, error, started_at, ended_at FROM attempts
+                WHERE run_id = ? ORDER BY started_at, step, number
+                """), arguments: [runID])
+            while let row = try rows.next() {
+                let outcome: String = row[2]
+                attempts.append(StepAttemptRecord(
+                    step: row[0], number: row[1], outcome: AttemptOutcome(rawValue: outcome) ?? .abandoned,
+                    retriable: row[3], output: row[4], error: row[5], startedAt: Timestamp(microseconds: row[6]),
+                    endedAt: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
+            }
+            var sleeps: [String: Timestamp] = [:]
+            let sleepRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT step, wake_at FROM sleeps WHERE run_id = ?"),
+                                                arguments: [runID])
+            while let row = try sleepRows.next() {
+                sleeps[row[0]] = Timestamp(microseconds: row[1])
+            }
+            return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job,
+                              input: input, createdAt: createdAt, leaseExpiresAt: expiry, attempts: attempts, sleeps: sleeps)
+        }
+    }
+
+    /// The run to claim: first a running run whose lease expired or whose worker died (it
+    /// keeps its concurrency slot), then the oldest ready run whose job is under its limit.
+    private func pickRun(_ db: Database, _ request: ClaimRequest) throws -> (String, String)? {
+        let now = request.now.microseconds
+        var running: [String: Int] = [:]
+        let leased = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, job, lease_owner, lease_expires_at FROM runs WHERE status = 'running'
+            """))
+        var reclaimable: (String, String)?
+        while let row = try leased.next() {
+            let job: String = row[1]
+            running[job, default: 0] += 1
+            guard reclaimable == nil, request.jobs[job] != nil else { continue }
+            let owner: String = row[2]
+            let expires: Int64 = row[3]
+            if expires <= now || request.deadWorkers.contains(owner) {
+                reclaimable = (row[0], job)
+            }
+        }
+        if let reclaimable { return reclaimable }
+        // Bounded scan: at most 256 ready runs are looked at per claim.
+        let ready = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?
+            ORDER BY available_at, id LIMIT 256
+            """), arguments: [now])
+        while let row = try ready.next() {
+            let job: String = row[1]
+            guard let limit = request.jobs[job] else { continue }
+            if let limit, running[job, default: 0] >= limit { continue }
+            return (row[0], job)
+        }
+        return nil
+    }
+
+    public func commit(_ commit: RunCommit) throws {
+        try fastCommit(commit)
+    }
+
+    public func renew(_ lease: Lease, until expiry: Timestamp) throws -> Bool {
+        try write { db in
+            try db.cachedStatement(sql: """
+                UPDATE runs SET lease_expires_at = ? WHERE id = ? AND execution = ? AND lease_owner = ? AND status = 'running'
+                """).execute(arguments: [expiry.microseconds, lease.runID, lease.execution, lease.worker])
+            return db.changesCount == 1
+        }
+    }
+
+    public func pending(jobs: Set<String>) throws -> PendingWork {
+        try read { db in
+            var work = PendingWork(unfinished: 0, nextReadyAt: nil, nextLeaseExpiry: nil, leaseHolders: [])
+            let waiting = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT job, count(*), min(available_at) FROM runs WHERE status IN ('queued', 'waiting') GROUP BY job
+                """))
+            while let row = try waiting.next() {
+                guard jobs.contains(row[0]) else { continue }
+                work.unfinished += row[1] as Int
+                let ready = Timestamp(microseconds: row[2])
+                work.nextReadyAt = min(work.nextReadyAt ?? ready, ready)
+            }
+            let running = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT r.job, r.lease_expires_at, w.id, w.host, w.pid, w.process_start
+                FROM runs r JOIN workers w ON w.id = r.lease_owner WHERE r.status = 'running'
+                """))
+            var holders: Set<WorkerIdentity> = []
+            while let row = try running.next() {
+                guard jobs.contains(row[0]) else { continue }
+                work.unfinished += 1
+                let expiry = Timestamp(microseconds: row[1])
+                work.nextLeaseExpiry = min(work.nextLeaseExpiry ?? expiry, expiry)
+                holders.insert(WorkerIdentity(id: row[2], host: row[3], pid: Int32(truncatingIfNeeded: row[4] as Int64), processStart: row[5]))
+            }
+            work.leaseHolders = holders.sorted { $0.id < $1.id }
+            return work
+        }
+    }
+
+    public func ledger(since: Timestamp?, runIDs: Set<String>?) throws -> [RunLedger] {
+        try read { db in
+            var runs: [String: RunLedger] = [:]
+            var order: [String] = []
+            let floor = since?.microseconds ?? Int64.min
+            let runRows = try Row.fetchCursor(db, sql: """
+                SELECT id, job, status, created_at, coalesce(finished_at, created_at) FROM runs
+                WHERE created_at >= ? ORDER BY job, created_at, id
+                """, arguments: [floor])
+            while let row = try runRows.next() {
+                let id: String = row[0]
+                if let runIDs, !runIDs.contains(id) { continue }
+                let status: String = row[2]
+                runs[id] = RunLedger(runID: id, job: row[1], status: RunStatus(rawValue: status) ?? .queued,
+                                     createdAt: Timestamp(microseconds: row[3]), lastActivityAt: Timestamp(microseconds: row[4]))
+                order.append(id)
+            }
+            guard !runs.isEmpty else { return [] }
+            let attemptRows = try Row.fetchCursor(db, sql: """
+                SELECT a.run_id, count(DISTINCT a.step), count(*),
+                  sum(a.outcome IN ('failed', 'abandoned')),
+                  coalesce(sum(a.ended_at - a.started_at), 0),
+                  coalesce(sum(CASE WHEN a.outcome = 'succeeded' THEN a.ended_at - a.started_at ELSE 0 END), 0),
+                  max(coalesce(a.ended_at, a.started_at)),
+                  sum(a.outcome = 'succeeded')
+                FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.created_at >= ? AND a.outcome <> 'unstarted' GROUP BY a.run_id
+                """, arguments: [floor])
+            while let row = try attemptRows.next() {
+                let id: String = row[0]
+                guard var run = runs[id] else { continue }
+                run.computeSteps = row[1]
+                run.attempts = row[2]
+                run.failedAttempts = row[3]
+                run.computeMicroseconds = row[4]
+                run.succeededMicroseconds = row[5]
+                run.lastActivityAt = max(run.lastActivityAt, Timestamp(microseconds: row[6]))
+                run.succeededSteps = row[7]
+                runs[id] = run
+            }
+            let executionRows = try Row.fetchCursor(db, sql: """
+                SELECT e.run_id, count(*), coalesce(sum(e.ended_at - e.started_at), 0), max(coalesce(e.ended_at, e.started_at))
+                FROM executions e JOIN runs r ON r.id = e.run_id WHERE r.created_at >= ? GROUP BY e.run_id
+                """, arguments: [floor])
+            while let row = try executionRows.next() {
+                let id: String = row[0]
+                guard var run = runs[id] else { continue }
+                run.executions = row[1]
+                run.activeMicroseconds = row[2]
+                run.lastActivityAt = max(run.lastActivityAt, Timestamp(microseconds: row[3]))
+                runs[id] = run
+            }
+            let sleepRows = try Row.fetchCursor(db, sql: """
+                SELECT s.run_id, count(*), max(s.wake_at) FROM sleeps s JOIN runs r ON r.id = s.run_id
+                WHERE r.created_at >= ? GROUP BY s.run_id
+                """, arguments: [floor])
+            while let row = try sleepRows.next() {
+                let id: String = row[0]
+                guard var run = runs[id] else { continue }
+                run.sleeps = row[1]
+                runs[id] = run
+            }
+            return order.compactMap { runs[$0] }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Who a worker is: its id, and the host and process it runs in, so another worker on the same
+/// host can tell that it died (its process is gone) without waiting for its lease to expire.
+public struct WorkerIdentity: Sendable, Hashable {
+    public var id: String
+    public var host: String
+    public var pid: Int32
+    /// The process's start time in clock ticks since boot (Linux), to tell a reused pid apart.
+    public var processStart: Int64?
+
+    public init(id: String, host: String, pid: Int32, processStart: Int64?) {
+        self.id = id
+        self.host = host
+        self.pid = pid
+        self.processStart = processStart
+    }
+
+    /// An identity for a worker of the current process.
+    public static func current(id: String) -> WorkerIdentity {
+        let pid = getpid()
+        return WorkerIdentity(id: id, host: ProcessInfo.processInfo.hostName, pid: pid, processStart: processStartTicks(pid))
+    }
+
+    /// True only when this worker's process is known to be gone: same host, and no process
+    /// with its pid and start time. Workers on other hosts are never declared dead (their
+    /// leases expire instead).
+    public var isKnownDead: Bool {
+        guard host == ProcessInfo.processInfo.hostName else { return false }
+        if pid == getpid() { return processStart != Self.processStartTicks(pid) }
+        if kill(pid, 0) != 0 && errno == ESRCH { return true }
+        guard let recorded = processStart, let now = Self.processStartTicks(pid) else { return false }
+        return recorded != now
+    }
+
+    /// Field 22 of /proc/PID/stat; nil where there is no /proc.
+    static func processStartTicks(_ pid: Int32) -> Int64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after the command name (which may hold spaces) start at field 3.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 19 else { return nil }
+        return Int64(fields[19])
+    }
+}

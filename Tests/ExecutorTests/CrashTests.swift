@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Executor
+
+/// Crash tests that kill `costsim exec` for real (SIGKILL) at named fault points and at random
+/// moments, restart it, and check the ledger against an external append-only counter: every
+/// step execution appends "RUN STEP ATTEMPT" to counter.txt from the shell.
+@Suite(.serialized) struct CrashTests {
+    static let jobFile = """
+        version: 1
+        jobs:
+          counted:
+            retries: {max_attempts: 20, backoff: none}
+            steps:
+              - {name: step-1, run: 'echo "$COSTSIM_RUN_ID $COSTSIM_STEP $COSTSIM_ATTEMPT" >> counter.txt; sleep 0.01'}
+              - {name: step-2, run: 'echo "$COSTSIM_RUN_ID $COSTSIM_STEP $COSTSIM_ATTEMPT" >> counter.txt; sleep 0.01'}
+              - {name: step-3, run: 'echo "$COSTSIM_RUN_ID $COSTSIM_STEP $COSTSIM_ATTEMPT" >> counter.txt; sleep 0.01'}
+        """
+
+    struct Attempt: Hashable, CustomStringConvertible {
+        var run: String, step: String, number: Int
+        var description: String { "\(run) \(step) #\(number)" }
+    }
+
+    /// The executions the counter saw.
+    static func counter(_ folder: ScratchFolder) throws -> [Attempt] {
+        let text = (try? String(contentsOfFile: folder.path("counter.txt"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map { line in
+            let parts = line.split(separator: " ")
+            return Attempt(run: String(parts[0]), step: String(parts[1]), number: Int(parts[2]) ?? 0)
+        }
+    }
+
+    /// Every attempt row with its outcome, and every run's status.
+    static func ledger(_ folder: ScratchFolder) throws -> (attempts: [Attempt: String], runs: [String: String]) {
+        let queue = try DatabaseQueue(path: folder.path("ledger.db"))
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var attempts: [Attempt: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT run_id, step, number, outcome FROM attempts") {
+                attempts[Attempt(run: row[0], step: row[1], number: row[2])] = row[3]
+            }
+            var runs: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, status FROM runs") { runs[row[0]] = row[1] }
+            return (attempts, runs)
+        }
+    }
+
+    /// Checks the invariants after all runs finished. `exact` demands attempt rows (unstarted
+    /// ones excluded) equal the counted executions one for one; otherwise an interrupted attempt
+    /// may be recorded as abandoned without having run, at most `crashes` of them.
+    static func checkInvariants(_ folder: ScratchFolder, runs: Int, crashes: Int, exact: Bool) throws {
+        let counted = try counter(folder)
+        let (attempts, statuses) = try ledger(folder)
+        #expect(statuses.count == runs && statuses.values.allSatisfy { $0 == "completed" }, "every run completes: \(statuses)")
+        #expect(Set(counted).count == counted.count, "no step attempt ran twice: \(counted)")
+        let recorded = attempts.filter { $0.value != "unstarted" }
+        for execution in counted {
+            #expect(recorded[execution] != nil, "execution \(execution) is in the ledger")
+        }
+        let unseen = recorded.filter { !counted.contains($0.key) }
+        if exact {
+            #expect(unseen.isEmpty, "attempt rows equal the executions the counter saw; extra: \(unseen)")
+            #expect(recorded.count == counted.count)
+        } else {
+            #expect(unseen.values.allSatisfy { $0 == "abandoned" } && unseen.count <= crashes, "extra rows: \(unseen)")
+        }
+        // No step whose result was committed ran again: nothing counted after its success.
+        for (attempt, outcome) in attempts where outcome == "succeeded" {
+            let later = counted.filter { $0.run == attempt.run && $0.step == attempt.step && $0.number > attempt.number }
+            #expect(later.isEmpty, "\(attempt) succeeded, yet ran again: \(later)")
+        }
+        let succeeded = attempts.filter { $0.value == "succeeded" }
+        #expect(succeeded.count == runs * 3, "every step succeeded exactly once")
+        // The usage report counts what ran.
+        let usage = UsageReport.make(ledger: try SQLiteStore(path: folder.path("ledger.db")).ledger(since: nil, runIDs: nil), database: "")
+        #expect(usage.total.steps == runs * 3 && usage.total.stepAttempts == recorded.count)
+    }
+
+    func setUp() throws -> ScratchFolder {
+        let folder = try ScratchFolder()
+        try folder.write("jobs.yaml", Self.jobFile)
+        return folder
+    }
+
+    @Test(arguments: ["before-step:step-2", "after-side-effect:step-2", "after-commit:step-2",
+                      "after-side-effect:step-1", "after-commit:step-3", "before-step:step-1"])
+    func aKillAtANamedFaultPointLosesAndDoublesNothing(_ fault: String) throws {
+        let folder = try setUp()
+        let crashed = try CostsimBinary.run(["exec", "jobs.yaml", "--runs", "3", "--db", "ledger.db"], in: folder,
+                                            environment: ["COSTSIM_FAULT": fault])
+        #expect(crashed.killed, "the fault point \(fault) kills the process: \(crashed)")
+        let resumed = try CostsimBinary.run(["exec", "jobs.yaml", "--db", "ledger.db"], in: folder)
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(resumed.stderr.contains("unfinished run") && resumed.stderr.contains("no new runs started"), "\(resumed)")
+        try Self.checkInvariants(folder, runs: 3, crashes: 1, exact: true)
+        let again = try CostsimBinary.run(["exec", "jobs.yaml", "--db", "ledger.db", "--resume"], in: folder)
+        #expect(again.status == 0)
+        try Self.checkInvariants(folder, runs: 3, crashes: 1, exact: true)
+    }
+
+    @Test func killsAtRandomMomentsLoseAndDoubleNothing() throws {
+        let folder = try setUp()
+        var random = SplitMix(seed: 20261129)
+        var crashes = 0
+        // The same idempotent command each time: it enqueues whatever of the 6 runs a kill
+        // left unenqueued and finishes the rest. Bounded: at most 12 kills, then a last run.
+        let arguments = ["exec", "jobs.yaml", "--runs", "6", "--db", "ledger.db", "--idempotency-key", "batch"]
+        for _ in 0..<12 {
+            let delay = 0.005 + Double(random.next() % 80) / 1000
+            let result = try CostsimBinary.run(arguments, in: folder, killAfter: delay)
+            if result.killed { crashes += 1 } else if result.status == 0 { break }
+        }
+        let finish = try CostsimBinary.run(arguments, in: folder)
+        #expect(finish.status == 0, "\(finish)")
+        #expect(crashes > 0, "seed 20261129: at least one kill landed")
+        try Self.checkInvariants(folder, runs: 6, crashes: crashes, exact: false)
+    }
+
+    @Test func twoWorkerProcessesOnOneDatabaseNeverRunTheSameAttemptTwice() throws {
+        let folder = try setUp()
+        let arguments = ["exec", "jobs.yaml", "--runs", "12", "--db", "ledger.db", "--idempotency-key", "batch-1", "--workers", "2"]
+        let group = DispatchGroup()
+        let results = LockedBox<[CostsimBinary.Result]>([])
+        for _ in 0..<2 {
+            group.enter()
+            Thread {
+                if let result = try? CostsimBinary.run(arguments, in: folder) { results.mutate { $0.append(result) } }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(results.value.count == 2 && results.value.allSatisfy { $0.status == 0 }, "\(results.value)")
+        try Self.checkInvariants(folder, runs: 12, crashes: 0, exact: true)
+    }
+}
+
+/// A seeded generator for the kill delays.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// Runs the built `costsim` binary (found beside the test bundle, or `COSTSIM_BINARY`).
+enum CostsimBinary {
+    struct Result: CustomStringConvertible {
+        var status: Int32
+        var killed: Bool
+        var stdout: String
+        var stderr: String
+        var description: String { "exit \(status)\(killed ? " (killed)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    }
+
+    static let binary: URL? = {
+        if let override = ProcessInfo.processInfo.environment["COSTSIM_BINARY"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        var starts: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { starts.append(URL(fileURLWithPath: exe)) }
+        starts.append(Bundle.main.bundleURL)
+        if let first = CommandLine.arguments.first { starts.append(URL(fileURLWithPath: first)) }
+        for start in starts {
+            var folder = start.resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<5 {
+                let candidate = folder.appendingPathComponent("costsim")
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                   FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }()
+
+    /// Runs `costsim arguments…` in `folder`; with `killAfter`, sends SIGKILL after that many
+    /// seconds if it is still running.
+    static func run(_ arguments: [String], in folder: ScratchFolder, environment: [String: String] = [:],
+                    killAfter: Double? = nil) throws -> Result {
+        guard let binary else { throw CancellationError() }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder.url
+        var env = ProcessInfo.processInfo.environment
+        env["COSTSIM_FAULT"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = folder.url.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let err = folder.url.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        if let killAfter, done.wait(timeout: .now() + killAfter) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            done.wait()
+        } else if killAfter == nil {
+            done.wait()
+        }
+        try outHandle.close()
+        try errHandle.close()
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        return Result(status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                      stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+}
