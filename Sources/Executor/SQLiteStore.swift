@@ -63,16 +63,34 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(busyTimeoutSeconds)
         configuration.label = "costsim-ledger"
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            // GRDB sets NORMAL when it enables WAL; set the requested level after it.
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+        // Switching a new file to WAL and migrating it can meet another process doing the same
+        // and fail with SQLITE_BUSY before the busy handler applies: retry, bounded (~5 s).
+        var opened: DatabaseQueue?
+        for attempt in 0...Self.openAttempts {
+            do {
+                let candidate = try DatabaseQueue(path: path, configuration: configuration)
+                // GRDB sets NORMAL when it enables WAL; set the requested level after it.
+                try candidate.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+                }
+                opened = candidate
+                break
+            } catch {
+                guard Self.isBusy(error), attempt < Self.openAttempts else { throw Self.translate(error, path: path) }
+                usleep(Self.openBackoffMicroseconds)
             }
-        } catch {
-            throw Self.translate(error, path: path)
         }
-        try migrate()
+        guard let opened else { throw .database("database is locked") }
+        queue = opened
+        for attempt in 0...Self.openAttempts {
+            do {
+                try migrate()
+                break
+            } catch {
+                guard Self.isBusy(error), attempt < Self.openAttempts else { throw error }
+                usleep(Self.openBackoffMicroseconds)
+            }
+        }
         if backgroundCheckpoints, let checkpointer = WALCheckpointer(path: path, intervalSeconds: 0.05, busyTimeoutSeconds: busyTimeoutSeconds) {
             self.checkpointer = checkpointer
             try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
@@ -150,6 +168,21 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     }
 
     /// A GRDB or SQLite error as an `ExecutorError` naming the file.
+    /// How often opening retries a busy database, and how long it waits between tries.
+    static let openAttempts = 250
+    static let openBackoffMicroseconds: UInt32 = 20_000
+
+    /// True for SQLITE_BUSY / SQLITE_LOCKED, raw or already translated.
+    static func isBusy(_ error: any Error) -> Bool {
+        if let error = error as? DatabaseError {
+            return error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        }
+        if case .database(let message) = error as? ExecutorError {
+            return message.contains("database is locked") || message.contains("database is busy")
+        }
+        return false
+    }
+
     static func translate(_ error: any Error, path: String) -> ExecutorError {
         if let error = error as? ExecutorError { return error }
         guard let error = error as? DatabaseError else { return .database("\(error)") }

@@ -82,7 +82,20 @@ final class JobSampler: Sendable {
     /// A run's active seconds when steps, sleeps and step_seconds are all fixed.
     let fixedActiveSecondsPerRun: Double?
     /// The hot fields' scalars (no reference counting when drawing).
-    let fast: (volume: FastField, retryRate: FastField, steps: FastField, sleeps: FastField, events: FastField, stepSeconds: FastField?)
+    let fast: Fast
+
+    /// `FastField` copies of every field (the owners are this sampler's own properties).
+    struct Fast: Sendable {
+        var volume: FastField
+        var retryRate: FastField
+        var memoryMB: FastField?
+        var maxStepSeconds: FastField?
+        var steps: FastField
+        var sleeps: FastField
+        var events: FastField
+        var stepSeconds: FastField?
+        var runSeconds: FastField?
+    }
 
     /// The order fields are drawn in each month (only uncertain fields consume randomness).
     static let fieldOrder = ["runs_per_month", "runs_per_day", "runs_per_hour", "retry_rate", "memory_mb", "max_step_seconds",
@@ -148,7 +161,9 @@ final class JobSampler: Sendable {
         }
         uncertainFields = uncertain
         isFixed = uncertain.isEmpty
-        fast = (FastField(volume), FastField(retryRate), FastField(steps), FastField(sleeps), FastField(events), stepSeconds.map(FastField.init))
+        fast = Fast(volume: FastField(volume), retryRate: FastField(retryRate), memoryMB: memoryMB.map(FastField.init),
+                    maxStepSeconds: maxStepSeconds.map(FastField.init), steps: FastField(steps), sleeps: FastField(sleeps),
+                    events: FastField(events), stepSeconds: stepSeconds.map(FastField.init), runSeconds: runSeconds.map(FastField.init))
         if steps.constantValue != nil, sleeps.constantValue != nil, stepSeconds?.constantValue != nil {
             fixedActiveSecondsPerRun = FieldSampler.double(job.activeSecondsPerRun)
         } else {
@@ -185,12 +200,14 @@ final class JobSampler: Sendable {
     /// same uniform (max > L exactly when log U / count > log F(L)), and `longestStep` is set just
     /// above the largest limit exceeded (0 when none). The reasons in words recompute the value.
     func month(seed: UInt64, trial: Int, extremes: Extremes = .all, stepLimits: [Double] = [], stepLogCDF: [Double] = []) -> JobMonth {
+        // Only `fast` (plain values) is read on the common path: no reference counting.
+        let fast = self.fast
         var generator = Xoshiro256StarStar(seed: seed, stream: UInt64(trial), substream: index)
         var month = JobMonth()
         month.runs = Swift.max(0, fast.volume.draw(&generator) * volumeFactor)
         month.retryRate = Swift.min(Self.largestRetryRate, Swift.max(0, fast.retryRate.draw(&generator)))
-        month.memoryMB = memoryMB.map { Swift.max(0, $0.draw(&generator)) }
-        let explicitMax = maxStepSeconds.map { Swift.max(0, $0.draw(&generator)) }
+        if let memory = fast.memoryMB { month.memoryMB = Swift.max(0, memory.draw(&generator)) }
+        let explicitMax = fast.maxStepSeconds.map { Swift.max(0, $0.draw(&generator)) }
         let runs = month.runs
         month.steps = fast.steps.sum(count: runs, using: &generator)
         month.sleeps = fast.sleeps.sum(count: runs, using: &generator)
@@ -203,13 +220,13 @@ final class JobSampler: Sendable {
             (Double(SplitMix64.mix(extremeKey &+ (k &+ 1) &* 0x9E37_79B9_7F4A_7C15) >> 12) + 0.5) * 0x1p-52
         }
         let perRunCompute = runs > 0 ? month.computeSteps / runs : 0
-        if let stepSeconds {
-            month.activeSeconds = (fast.stepSeconds ?? FastField(stepSeconds)).sum(count: month.computeSteps, using: &generator)
+        if let stepSeconds = fast.stepSeconds {
+            month.activeSeconds = stepSeconds.sum(count: month.computeSteps, using: &generator)
             if let explicitMax {
                 month.longestStep = explicitMax
             } else if extremes.contains(.longestStep) {
                 if stepLogCDF.isEmpty || stepSeconds.isConstant {
-                    month.longestStep = stepSeconds.maximum(count: month.computeSteps, uniform: extremeUniform(0))
+                    month.longestStep = stepSeconds.owner.maximum(count: month.computeSteps, uniform: extremeUniform(0))
                 } else if month.computeSteps > 0 {
                     let level = log(extremeUniform(0)) / month.computeSteps
                     var exceeded = 0
@@ -223,17 +240,17 @@ final class JobSampler: Sendable {
                 // Step durations are not tied to runs: the month's average run is a lower bound.
                 month.longestRun = runs > 0 ? month.activeSeconds / runs : 0
             }
-        } else if let runSeconds {
+        } else if let runSeconds = fast.runSeconds {
             month.activeSeconds = runSeconds.sum(count: runs, using: &generator)
             if extremes.contains(.longestRun) || (explicitMax == nil && extremes.contains(.longestStep)) {
-                month.longestRun = runSeconds.maximum(count: runs, uniform: extremeUniform(1))
+                month.longestRun = runSeconds.owner.maximum(count: runs, uniform: extremeUniform(1))
             }
             month.longestStep = explicitMax ?? (perRunCompute > 0 ? month.longestRun / perRunCompute : month.longestRun)
         } else {
             month.longestStep = explicitMax ?? 0
         }
         if extremes.contains(.mostSteps) {
-            month.mostSteps = steps.maximum(count: runs, uniform: extremeUniform(2))
+            month.mostSteps = fast.steps.owner.maximum(count: runs, uniform: extremeUniform(2))
         }
         return month
     }

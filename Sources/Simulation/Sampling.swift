@@ -176,7 +176,8 @@ final class FieldSampler: Sendable {
                                                                   weight: Special.normalDensity)
             (lowest, highest) = (floor, .infinity)
         case .poisson(let lambda):
-            if lambda <= Self.poissonTableLimit {
+            // A monthly field is only ever drawn (exactly, without tables): skip them.
+            if moments && lambda <= Self.poissonTableLimit {
                 let last = Int((lambda + 13 * lambda.squareRoot() + 40).rounded(.up))
                 var pmf = [Double](repeating: 0, count: last + 1)
                 for k in 0...last {

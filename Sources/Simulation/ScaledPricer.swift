@@ -157,23 +157,41 @@ final class ScaledPricer: Sendable {
         }
     }
 
-    struct Plan: Sendable {
-        var custom: Bool
-        var fee: ScaledMoney
-        var roundedFee: ScaledMoney
-        var credit: ScaledMoney
-        var hasCredit: Bool
-        var maxUsage: ScaledMoney?
+    final class Plan: Sendable {
+        let custom: Bool
+        let fee: ScaledMoney
+        let roundedFee: ScaledMoney
+        let credit: ScaledMoney
+        let hasCredit: Bool
+        let maxUsage: ScaledMoney?
         /// Per meter (same indices as `MeterPricer.meters`): included millionths and charge.
-        var included: [UInt64]
-        var charges: [Charge?]
-        var includedCaps: [(meter: Int, included: UInt64)]
+        let included: [UInt64]
+        let charges: [Charge?]
+        let includedCaps: [(meter: Int, included: UInt64)]
         /// `max_quantity` caps in millionths; meter -1 is the machine meter.
-        var caps: [(meter: Int, cap: UInt64)]
+        let caps: [(meter: Int, cap: UInt64)]
         /// Concurrency limit × seconds in the month, in millionths of a compute second.
-        var concurrencySeconds: UInt64?
-        var platformIncluded: [UInt64]
-        var platformCharges: [Charge?]
+        let concurrencySeconds: UInt64?
+        let platformIncluded: [UInt64]
+        let platformCharges: [Charge?]
+
+        init(custom: Bool, fee: ScaledMoney, roundedFee: ScaledMoney, credit: ScaledMoney, hasCredit: Bool, maxUsage: ScaledMoney?,
+             included: [UInt64], charges: [Charge?], includedCaps: [(meter: Int, included: UInt64)], caps: [(meter: Int, cap: UInt64)],
+             concurrencySeconds: UInt64?, platformIncluded: [UInt64], platformCharges: [Charge?]) {
+            self.custom = custom
+            self.fee = fee
+            self.roundedFee = roundedFee
+            self.credit = credit
+            self.hasCredit = hasCredit
+            self.maxUsage = maxUsage
+            self.included = included
+            self.charges = charges
+            self.includedCaps = includedCaps
+            self.caps = caps
+            self.concurrencySeconds = concurrencySeconds
+            self.platformIncluded = platformIncluded
+            self.platformCharges = platformCharges
+        }
     }
 
     let base: MeterPricer
