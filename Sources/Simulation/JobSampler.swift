@@ -200,9 +200,15 @@ final class JobSampler: Sendable {
     /// same uniform (max > L exactly when log U / count > log F(L)), and `longestStep` is set just
     /// above the largest limit exceeded (0 when none). The reasons in words recompute the value.
     func month(seed: UInt64, trial: Int, extremes: Extremes = .all, stepLimits: [Double] = [], stepLogCDF: [Double] = []) -> JobMonth {
+        month(trialKey: Xoshiro256StarStar.streamKey(seed: seed, stream: UInt64(trial)), extremes: extremes, stepLimits: stepLimits,
+              stepLogCDF: stepLogCDF)
+    }
+
+    /// `month(seed:trial:…)` from the trial's stream key (`Xoshiro256StarStar.streamKey`).
+    @inline(__always)
+    func month(trialKey: UInt64, extremes: Extremes, stepLimits: [Double], stepLogCDF: [Double]) -> JobMonth {
         // Only `fast` (plain values) is read on the common path: no reference counting.
-        let fast = self.fast
-        var generator = Xoshiro256StarStar(seed: seed, stream: UInt64(trial), substream: index)
+        var generator = Xoshiro256StarStar(streamKey: trialKey, substream: index)
         var month = JobMonth()
         month.runs = Swift.max(0, fast.volume.draw(&generator) * volumeFactor)
         month.retryRate = Swift.min(Self.largestRetryRate, Swift.max(0, fast.retryRate.draw(&generator)))

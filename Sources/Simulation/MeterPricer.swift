@@ -21,8 +21,8 @@ struct ProviderMonth {
 /// The fast internal pricing path: prices every plan of one provider from a month's exact meter
 /// totals, with `CostEngine`'s semantics exactly (the same `Decimal` operations in the same
 /// order: lines rounded once, fee + max(0, usage − credit), feasibility, the cheapest feasible
-/// plan by its bill with ties to the plan listed first), but without per-job structures, line
-/// values or reason texts. Tests check it against `CostEngine` on random workloads.
+/// plan by its exact cost with ties to the plan listed first), but without per-job structures,
+/// line values or reason texts. Tests check it against `CostEngine` on random workloads.
 ///
 /// ```swift
 /// let pricer = MeterPricer(file: inngest, platform: nil, withPlatformCosts: false, workload: workload, fixedJobs: workload.jobs)
@@ -290,12 +290,14 @@ final class MeterPricer: Sendable {
             if let cap = plan.maxUsage, usage.exact > cap { mask |= InfeasibilityKind.usageCap.bit }
             masks[index] = mask
             if mask != 0 { continue }
+            // The cheapest by exact cost, ties to the plan listed first (as CostEngine chooses).
+            let exact = plan.fee + max(0, usage.exact - plan.credit)
+            if let current = best, current.exact <= exact { continue }
             var monthly = usage.monthly
             if plan.credit > 0 {
                 monthly += -min(plan.credit, usage.rounded)
             }
-            if let current = best, current.monthly <= monthly { continue }
-            best = (index, plan.fee + max(0, usage.exact - plan.credit), monthly)
+            best = (index, exact, monthly)
         }
         guard let best else { return Outcome(chosen: nil, exactCost: 0, monthlyCost: 0) }
         return Outcome(chosen: best.index, exactCost: best.exact, monthlyCost: best.monthly)

@@ -67,7 +67,19 @@ struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     /// The three numbers are hashed with the SplitMix64 mixer, so neighbouring trials and jobs get
     /// unrelated states.
     init(seed: UInt64, stream: UInt64, substream: UInt64) {
-        let key = SplitMix64.mix(SplitMix64.mix(seed ^ 0x5EED_C057_51A1_0000) &+ stream &* 0x9E37_79B9_7F4A_7C15)
+        self.init(streamKey: Self.streamKey(seed: seed, stream: stream), substream: substream)
+    }
+
+    /// The hash of (seed, stream) that `init(seed:stream:substream:)` starts from, for callers
+    /// that open many substreams of one stream.
+    @inline(__always)
+    static func streamKey(seed: UInt64, stream: UInt64) -> UInt64 {
+        SplitMix64.mix(SplitMix64.mix(seed ^ 0x5EED_C057_51A1_0000) &+ stream &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The generator of `substream` of the stream whose `streamKey` is `key`.
+    @inline(__always)
+    init(streamKey key: UInt64, substream: UInt64) {
         self.init(seed: SplitMix64.mix(key ^ (substream &+ 1) &* 0xD1B5_4A32_D192_ED03))
     }
 

@@ -467,11 +467,12 @@ final class ScaledPricer: Sendable {
             if let cap = plan.maxUsage, exactUsage > cap { mask |= InfeasibilityKind.usageCap.bit }
             masks[index] = mask
             if mask != 0 { continue }
-            guard var monthly = scale.add(plan.roundedFee, roundedUsage) else { return nil }
-            if plan.hasCredit { monthly = scale.subtract(monthly, Swift.min(plan.credit, roundedUsage)) }
-            if let current = best, current.monthly <= monthly { continue }
+            // The cheapest by exact cost, ties to the plan listed first (as CostEngine chooses).
             let charged = exactUsage > plan.credit ? scale.subtract(exactUsage, plan.credit) : .zero
             guard let exact = scale.add(plan.fee, charged) else { return nil }
+            if let current = best, current.exact <= exact { continue }
+            guard var monthly = scale.add(plan.roundedFee, roundedUsage) else { return nil }
+            if plan.hasCredit { monthly = scale.subtract(monthly, Swift.min(plan.credit, roundedUsage)) }
             best = (index, exact, monthly)
         }
         guard let best else { return Outcome(chosen: nil, exactCost: .zero, monthlyCost: .zero) }

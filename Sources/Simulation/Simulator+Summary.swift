@@ -10,9 +10,9 @@ extension Simulator {
     func summarise(_ run: Run, trials: Int, budget: Decimal?) -> [ProviderSimulation] {
         let scale = run.scaledExact.first?.isEmpty == false ? scaledPricers?.first?.scale : nil
         let budgetScaled = budget.flatMap { scale?.amount($0) }
-        /// Is trial t's bill at provider a at most provider b's?
+        /// Is trial t's exact cost at provider a at most provider b's?
         func notAbove(_ a: Int, _ b: Int, _ trial: Int) -> Bool {
-            scale != nil ? run.scaledMonthly[a][trial] <= run.scaledMonthly[b][trial] : run.monthly[a][trial] <= run.monthly[b][trial]
+            scale != nil ? run.scaledExact[a][trial] <= run.scaledExact[b][trial] : run.exact[a][trial] <= run.exact[b][trial]
         }
         func overBudget(_ provider: Int, _ trial: Int) -> Bool {
             guard let budget else { return false }
@@ -22,7 +22,7 @@ extension Simulator {
             }
             return run.monthly[provider][trial] > budget
         }
-        // The cheapest provider of each month: lowest bill, ties to the provider id (as `compare` ranks).
+        // The cheapest provider of each month: lowest exact cost, ties to the provider id (as `compare` ranks).
         let byID = pricers.indices.sorted { pricers[$0].file.provider < pricers[$1].file.provider }
         var overall = [Int](repeating: 0, count: pricers.count)
         var planOverall = pricers.map { [Int](repeating: 0, count: $0.plans.count) }

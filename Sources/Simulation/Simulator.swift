@@ -486,6 +486,7 @@ final class Simulator: Sendable {
                                    machineMask: [UInt32](repeating: 0, count: count * pricers.count),
                                    inputs: [Double](repeating: 0, count: recordInputs ? count * inputs.count : 0))
         var overflowed = false
+        let trialKeys = range.map { Xoshiro256StarStar.streamKey(seed: seed, stream: UInt64($0)) }
         let stepsNeeded = neededQuantities[0], runsNeeded = neededQuantities[1]
         // The machine-priced providers, flattened (no array copies in the loop).
         let machineProviderCount = machineProviders.count
@@ -508,7 +509,7 @@ final class Simulator: Sendable {
                 let choices = machineChoice[position]
                 let fields = sampler.uncertainFields
                 for k in 0..<count {
-                    let month = sampler.month(seed: seed, trial: range.lowerBound + k, extremes: wanted, stepLimits: stepLimits, stepLogCDF: logCDF)
+                    let month = sampler.month(trialKey: trialKeys[k], extremes: wanted, stepLimits: stepLimits, stepLogCDF: logCDF)
                     let e = k * 4
                     extremesOut[e] = Swift.max(extremesOut[e], month.longestStep)
                     extremesOut[e + 1] = Swift.max(extremesOut[e + 1], month.longestRun)

@@ -196,6 +196,30 @@ struct SimulateMeterPricerTests {
         }
     }
 
+    @Test("plans a cent apart: the cheapest is chosen by exact cost, as CostEngine does, not by the rounded bill")
+    func nearTie() throws {
+        // Plan a: 1,000,400 runs × $0.00001 = $10.004 (bill $10.00); plan b: fee $10.003 (bill $10.00).
+        let provider = S.provider("acme", meters: [S.meter("runs", [(.runs, 1)])],
+                                  plans: [S.plan("a", fee: 0, price: ["runs": .unit(S.d("0.00001"))]),
+                                          S.plan("b", fee: S.d("10.003"))])
+        let workload = S.workload([S.job("j", runs: 1_000_400)])
+        let engine = CostEngine(workload: workload, platform: nil).evaluate(provider: provider)
+        #expect(engine.cheapest?.plan.name == "b")
+        let simulator = try Simulator(workload: workload, providers: [provider], platform: nil, withPlatformCosts: false, seed: 1, recordInputs: false)
+        var scratch = simulator.makeScratch()
+        let decimal = simulator.decimalTrial(0, &scratch)[0]
+        #expect(decimal.chosen == 1 && decimal.exactCost == S.d("10.003") && decimal.monthlyCost == S.d("10.00"))
+        let pricer = simulator.pricers[0]
+        let scale = try #require(ScaledPricer.digitsNeeded(pricer, platform: nil).flatMap(MoneyScale.init(digits:)))
+        let scaled = try #require(ScaledPricer(pricer, scale: scale))
+        var masks = [UInt32](repeating: 0, count: 2)
+        var meterTotals = [UInt64](repeating: 0, count: 1)
+        let totals = (0..<Quantity.allCases.count).map { $0 == QuantityIndex.runs ? UInt64(1_000_400_000_000) : 0 }
+        let fast = try #require(scaled.price(totals: totals, machineQuantities: [], machineUsed: [], extremes: ProviderMonth(totals: [], machineSeconds: []),
+                                             masks: &masks, meterTotals: &meterTotals))
+        #expect(fast.chosen == 1 && scale.decimal(fast.exactCost) == S.d("10.003"))
+    }
+
     @Test("fixed-point money: products, sums, rounding and conversion are exact")
     func moneyScale() throws {
         let scale = try #require(MoneyScale(digits: 14))
