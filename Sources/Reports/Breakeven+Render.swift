@@ -73,12 +73,7 @@ enum AxisText {
 extension Breakeven {
     /// The report in the requested format.
     public func render(_ format: ReportFormat) -> String {
-        switch format {
-        case .table: return renderTable()
-        case .json: return jsonValue().rendered()
-        case .csv: return renderCSV()
-        case .markdown: return renderMarkdown()
-        }
+        rendered(as: format)
     }
 
     func optionName(_ index: Int?) -> String { index.map { options[$0].id } ?? "no feasible option" }
@@ -282,3 +277,5 @@ extension Breakeven {
         ])
     }
 }
+
+extension Breakeven: FormatRenderers {}

@@ -6,12 +6,7 @@ import Workload
 extension Comparison {
     /// The report in the requested format.
     public func render(_ format: ReportFormat) -> String {
-        switch format {
-        case .table: return renderTable()
-        case .json: return jsonValue().rendered()
-        case .csv: return renderCSV()
-        case .markdown: return renderMarkdown()
-        }
+        rendered(as: format)
     }
 
     /// One sentence naming the winner and its margin over the next provider.
@@ -196,3 +191,5 @@ extension Comparison {
         ])
     }
 }
+
+extension Comparison: FormatRenderers {}

@@ -9,12 +9,7 @@ extension Placement {
     /// `try Placement.place(workload, catalog: seed).render(.json)` starts with
     /// `{"version": 1, "workload": …, "monthly_cost": "440.61", "proven_optimal": true, …`.
     public func render(_ format: ReportFormat) -> String {
-        switch format {
-        case .table: return renderTable()
-        case .json: return jsonValue().rendered()
-        case .csv: return renderCSV()
-        case .markdown: return renderMarkdown()
-        }
+        rendered(as: format)
     }
 
     // MARK: - Sentences shared by table and Markdown
@@ -279,3 +274,5 @@ extension Placement {
         ])
     }
 }
+
+extension Placement: FormatRenderers {}

@@ -7,12 +7,7 @@ extension SimulationResult {
     /// The report in the requested format. CSV holds the cost figures only (one row per provider,
     /// then one per plan); the sensitivity ranking is in the table, JSON and Markdown.
     public func render(_ format: ReportFormat) -> String {
-        switch format {
-        case .table: return renderTable()
-        case .json: return jsonValue().rendered()
-        case .csv: return renderCSV()
-        case .markdown: return renderMarkdown()
-        }
+        rendered(as: format)
     }
 
     /// One sentence: which provider is cheapest in most months, and its cost figures.
@@ -288,3 +283,5 @@ extension SimulationResult {
         ])
     }
 }
+
+extension SimulationResult: FormatRenderers {}

@@ -7,12 +7,7 @@ extension Sweep {
     /// The report in the requested format: CSV and JSON are one row per value, one column per
     /// option (empty or null where the option is infeasible), then the cheapest option.
     public func render(_ format: ReportFormat) -> String {
-        switch format {
-        case .table: return renderTable()
-        case .json: return jsonValue().rendered()
-        case .csv: return renderCSV()
-        case .markdown: return renderMarkdown()
-        }
+        rendered(as: format)
     }
 
     var optionIDs: [String] { breakeven.options.map(\.id) }
@@ -98,3 +93,5 @@ extension Sweep {
         return .object(pairs)
     }
 }
+
+extension Sweep: FormatRenderers {}

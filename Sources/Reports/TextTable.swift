@@ -63,3 +63,23 @@ package enum MarkdownTable {
 public enum ReportFormat: String, CaseIterable, Sendable {
     case table, json, csv, markdown
 }
+
+/// A report with one renderer per output format; `rendered(as:)` picks the one asked for, so
+/// each report's public `render(_:)` is a single line.
+protocol FormatRenderers {
+    func renderTable() -> String
+    func jsonValue() -> JSONValue
+    func renderCSV() -> String
+    func renderMarkdown() -> String
+}
+
+extension FormatRenderers {
+    func rendered(as format: ReportFormat) -> String {
+        switch format {
+        case .table: return renderTable()
+        case .json: return jsonValue().rendered()
+        case .csv: return renderCSV()
+        case .markdown: return renderMarkdown()
+        }
+    }
+}
