@@ -22,6 +22,8 @@ struct Options {
     var fullRuns = 30
     var dbos = true
     var workerCounts = [1, 4, 16]
+    /// Profiling: run one variant once (raw-c, raw-grdb or executor), print its rate, exit.
+    var only: String?
     var folder = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-executor-bench-\(getpid())").path
 
     init(_ arguments: [String]) {
@@ -40,8 +42,9 @@ struct Options {
             case "--no-dbos": dbos = false
             case "--workers": workerCounts = value().split(separator: ",").compactMap { Int($0) }
             case "--folder": folder = value()
+            case "--only": only = value()
             case "--help", "-h":
-                print("executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--no-dbos] [--folder DIR]")
+                print("executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--no-dbos] [--folder DIR] [--only raw-c|raw-grdb|executor]")
                 exit(0)
             default: fatalError("unknown option \(arguments[index])")
             }
@@ -119,8 +122,8 @@ func rawGRDB(_ sync: SQLiteStore.Synchronous, commits: Int) throws -> Double {
     return Double(commits) / elapsed
 }
 
-/// Durable no-op steps through the executor: enqueue `runs` runs of a `steps`-step job, then
-/// one worker runs them all. Enqueueing is included in the time.
+/// Durable no-op steps through the executor: enqueue `runs` runs of a `steps`-step job (one
+/// transaction), then the workers run them all. Enqueueing is included in the time.
 func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, workers: Int) throws -> Double {
     let store = try SQLiteStore(path: freshPath("executor-\(sync.rawValue)"), synchronous: sync)
     let job = JobDefinition(name: "noop", retries: RetryPolicy(maxAttempts: 3)) { run in
@@ -131,7 +134,7 @@ func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, worke
     let executor = Executor(store: store, jobs: [job])
     var completed = 0
     let elapsed = try seconds {
-        for _ in 0..<runs { _ = try executor.enqueue(job: "noop") }
+        _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: runs))
         completed = try executor.run(workers: workers).completed.count
     }
     precondition(completed == runs, "every run completes")
@@ -181,6 +184,20 @@ func format(_ value: Double) -> String {
         digits = String(digits.dropLast(3))
     }
     return digits + grouped
+}
+
+if let only = options.only {
+    // One variant, synchronous=NORMAL, first worker count: for strace -c, perf and callgrind.
+    let steps = options.runs * options.steps
+    let rate: Double
+    switch only {
+    case "raw-c": rate = rawC(.normal, commits: steps)
+    case "raw-grdb": rate = try rawGRDB(.normal, commits: steps)
+    case "executor": rate = try executorSteps(.normal, runs: options.runs, steps: options.steps, workers: options.workerCounts.first ?? 1)
+    default: fatalError("--only takes raw-c, raw-grdb or executor")
+    }
+    print("\(only): \(format(rate)) per second")
+    exit(0)
 }
 
 print("executor-bench: \(options.runs) runs × \(options.steps) no-op steps (synchronous=NORMAL), "

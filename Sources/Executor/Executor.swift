@@ -85,9 +85,19 @@ public final class Executor: @unchecked Sendable {
 
     /// Adds a run of `job`; with an idempotency key, a second enqueue returns the first run.
     public func enqueue(job: String, input: Data? = nil, idempotencyKey: String? = nil, at time: Timestamp? = nil) throws -> EnqueueResult {
-        guard definitions[job] != nil else { throw ExecutorError.unknownJob(job) }
-        return try store.enqueue(EnqueueRequest(job: job, input: input, idempotencyKey: idempotencyKey, availableAt: time),
-                                 id: ids.makeID(prefix: "run"), at: clock.now())
+        try enqueue([EnqueueRequest(job: job, input: input, idempotencyKey: idempotencyKey, availableAt: time)])[0]
+    }
+
+    /// Adds several runs in one transaction (all or none), in order; a request whose job and
+    /// idempotency key match an existing run (or an earlier request) returns that run.
+    ///
+    /// ```swift
+    /// let runs = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: 1000))
+    /// ```
+    public func enqueue(_ requests: [EnqueueRequest]) throws -> [EnqueueResult] {
+        for request in requests where definitions[request.job] == nil { throw ExecutorError.unknownJob(request.job) }
+        guard !requests.isEmpty else { return [] }
+        return try store.enqueue(requests.map { ($0, ids.makeID(prefix: "run")) }, at: clock.now())
     }
 
     /// Runs workers until no run of `jobs` (default: every defined job) is unfinished: queued,

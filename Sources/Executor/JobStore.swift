@@ -10,19 +10,32 @@ import Foundation
 public protocol JobStore: AnyObject, Sendable {
     /// Records a worker so that others can tell when it has died.
     func registerWorker(_ worker: WorkerIdentity, at time: Timestamp) throws
-    /// Adds a run, or finds the existing one with the same job and idempotency key.
-    func enqueue(_ request: EnqueueRequest, id: String, at time: Timestamp) throws -> EnqueueResult
+    /// Adds runs in one transaction, each `(request, id)` in order: a run is created, or the
+    /// existing one with the same job and idempotency key (also one earlier in `requests`) is
+    /// found. All or none are added.
+    func enqueue(_ requests: [(request: EnqueueRequest, id: String)], at time: Timestamp) throws -> [EnqueueResult]
     /// Takes the lease of one ready run (or of one whose lease expired or whose worker died),
     /// marking the previous execution's unfinished attempts as abandoned; nil when none is ready.
     func claim(_ request: ClaimRequest) throws -> ClaimedRun?
-    /// Applies one state change of a leased run, with its ledger rows, atomically.
-    func commit(_ commit: RunCommit) throws
+    /// Applies one state change of a leased run, with its ledger rows, atomically. When the
+    /// change ends the execution and `commit.claimNext` is set, the same transaction also
+    /// claims the next run (as `claim` would) and returns it; a failed claim does not undo the
+    /// change (it returns nil, and the worker claims as usual).
+    @discardableResult
+    func commit(_ commit: RunCommit) throws -> ClaimedRun?
     /// Extends a lease; false when it was lost.
     func renew(_ lease: Lease, until expiry: Timestamp) throws -> Bool
     /// What is left to do for these jobs.
     func pending(jobs: Set<String>) throws -> PendingWork
     /// One ledger row per run created at or after `since` (all runs when nil).
     func ledger(since: Timestamp?, runIDs: Set<String>?) throws -> [RunLedger]
+}
+
+extension JobStore {
+    /// Adds one run, or finds the existing one with the same job and idempotency key.
+    public func enqueue(_ request: EnqueueRequest, id: String, at time: Timestamp) throws -> EnqueueResult {
+        try enqueue([(request, id)], at: time)[0]
+    }
 }
 
 /// A request to run a job once.
@@ -55,7 +68,7 @@ public struct EnqueueResult: Sendable, Equatable {
 }
 
 /// What a worker asks for when it looks for work.
-public struct ClaimRequest: Sendable {
+public struct ClaimRequest: Sendable, Equatable {
     public var worker: String
     public var now: Timestamp
     public var leaseSeconds: Double
@@ -215,9 +228,12 @@ public struct RunCommit: Sendable, Equatable {
     public var start: AttemptStart?
     public var sleep: SleepRecord?
     public var transition: RunTransition
+    /// With `.complete` or `.fail`: claim the worker's next run in the same transaction.
+    public var claimNext: ClaimRequest?
 
     public init(lease: Lease, at: Timestamp, finish: AttemptFinish? = nil, start: AttemptStart? = nil,
-                sleep: SleepRecord? = nil, transition: RunTransition = .keep(renewUntil: nil)) {
+                sleep: SleepRecord? = nil, transition: RunTransition = .keep(renewUntil: nil), claimNext: ClaimRequest? = nil) {
+        self.claimNext = claimNext
         self.lease = lease
         self.at = at
         self.finish = finish

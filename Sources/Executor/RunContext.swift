@@ -183,14 +183,15 @@ public final class RunContext {
 
     // MARK: Run end (called by the worker)
 
-    /// Commits the body's end: completed, or failed with `error`.
-    func finish(error: (any Error)?) throws {
-        guard interruption == nil else { return }
+    /// Commits the body's end: completed, or failed with `error`; with `claimNext`, claims the
+    /// worker's next run in the same transaction and returns it.
+    func finish(error: (any Error)?, claimNext: ClaimRequest?) throws -> ClaimedRun? {
+        guard interruption == nil else { return nil }
         let now = worker.clock.now()
         if let error {
-            try commit(transition: .fail(Self.describe(error)), at: now)
+            return try commit(transition: .fail(Self.describe(error)), at: now, claimNext: claimNext)
         } else {
-            try commit(transition: .complete, at: now)
+            return try commit(transition: .complete, at: now, claimNext: claimNext)
         }
     }
 
@@ -214,11 +215,15 @@ public final class RunContext {
 
     /// One transaction: the pending step end plus whatever is given. Fires `after-commit` for
     /// the step whose end it made durable.
-    private func commit(start: AttemptStart? = nil, sleep: SleepRecord? = nil, transition: RunTransition, at time: Timestamp) throws {
+    @discardableResult
+    private func commit(start: AttemptStart? = nil, sleep: SleepRecord? = nil, transition: RunTransition, at time: Timestamp,
+                        claimNext: ClaimRequest? = nil) throws -> ClaimedRun? {
         let finish = pendingFinish
-        let commit = RunCommit(lease: lease, at: time, finish: finish, start: start, sleep: sleep, transition: transition)
+        let commit = RunCommit(lease: lease, at: time, finish: finish, start: start, sleep: sleep, transition: transition,
+                               claimNext: claimNext)
+        let next: ClaimedRun?
         do {
-            try worker.store.commit(commit)
+            next = try worker.store.commit(commit)
         } catch ExecutorError.leaseLost {
             interruption = .leaseLost
             throw RunInterrupted()
@@ -228,6 +233,7 @@ public final class RunContext {
             leaseRenewDue = worker.renewDue(from: renewed + (-worker.configuration.leaseSeconds))
         }
         if let finish { worker.fault(.afterCommit(finish.step)) }
+        return next
     }
 
     static func describe(_ error: any Error) -> String {

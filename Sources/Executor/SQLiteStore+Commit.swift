@@ -11,6 +11,7 @@ final class CommitStatements {
     private var statements: [OpaquePointer] = []
     let begin: OpaquePointer, commit: OpaquePointer, rollback: OpaquePointer
     let savepoint: OpaquePointer, releaseSavepoint: OpaquePointer, rollbackToSavepoint: OpaquePointer
+    let claimSavepoint: OpaquePointer, releaseClaimSavepoint: OpaquePointer, rollbackToClaimSavepoint: OpaquePointer
     let finish: OpaquePointer, start: OpaquePointer, sleep: OpaquePointer, fence: OpaquePointer
     let renew: OpaquePointer, wait: OpaquePointer, complete: OpaquePointer, fail: OpaquePointer, endExecution: OpaquePointer
 
@@ -33,6 +34,9 @@ final class CommitStatements {
         savepoint = try make("SAVEPOINT run_commit")
         releaseSavepoint = try make("RELEASE SAVEPOINT run_commit")
         rollbackToSavepoint = try make("ROLLBACK TO SAVEPOINT run_commit")
+        claimSavepoint = try make("SAVEPOINT claim_next")
+        releaseClaimSavepoint = try make("RELEASE SAVEPOINT claim_next")
+        rollbackToClaimSavepoint = try make("ROLLBACK TO SAVEPOINT claim_next")
         finish = try make("""
             UPDATE attempts SET outcome = ?1, retriable = ?2, ended_at = ?3, output = ?4, error = ?5
             WHERE run_id = ?6 AND step = ?7 AND number = ?8 AND outcome = 'running'
@@ -119,31 +123,33 @@ extension SQLiteStore {
     /// Commits `commit`, grouped with the commits other worker threads make at the same time:
     /// the first becomes the leader and writes every waiting commit in one transaction, each
     /// in its own savepoint (a refused commit rolls back alone). One worker commits alone.
-    func fastCommit(_ commit: RunCommit) throws {
+    func fastCommit(_ commit: RunCommit) throws -> ClaimedRun? {
         let request = GroupCommit.Request(commit: commit)
         let group = groupCommit
-        group.condition.lock()
+        group.lock.lock()
         group.pending.append(request)
-        while !request.done && group.leaderActive {
-            group.condition.wait()
-        }
-        if !request.done {
+        if group.leaderActive {
+            // A leader is writing: it takes this request in its next round and wakes this
+            // thread alone (no broadcast, so waiting workers do not wake one another).
+            group.lock.unlock()
+            request.wake.wait()
+        } else {
             group.leaderActive = true
             // Bounded: each round takes every waiting commit; the loop ends when none is left.
             while !group.pending.isEmpty {
                 let batch = group.pending
                 group.pending = []
-                group.condition.unlock()
+                group.lock.unlock()
                 writeBatch(batch)
-                group.condition.lock()
-                for item in batch { item.done = true }
-                group.condition.broadcast()
+                group.batches += 1; group.items += batch.count
+                for item in batch where item !== request { item.wake.signal() }
+                group.lock.lock()
             }
             group.leaderActive = false
-            group.condition.broadcast()
+            group.lock.unlock()
         }
-        group.condition.unlock()
         if let error = request.error { throw error }
+        return request.claimed
     }
 
     /// One transaction for `batch`; each request gets its own outcome.
@@ -154,14 +160,15 @@ extension SQLiteStore {
                 try s.run(s.begin)
                 do {
                     if batch.count == 1 {
-                        do { try apply(batch[0].commit, s) } catch { batch[0].error = error; throw error }
+                        do { try apply(batch[0], s, db) } catch { batch[0].error = error; throw error }
                     } else {
                         for item in batch {
                             try s.run(s.savepoint)
                             do {
-                                try apply(item.commit, s)
+                                try apply(item, s, db)
                             } catch {
                                 item.error = error
+                                item.claimed = nil
                                 try s.run(s.rollbackToSavepoint)
                             }
                             try s.run(s.releaseSavepoint)
@@ -169,6 +176,7 @@ extension SQLiteStore {
                     }
                     try s.run(s.commit)
                 } catch {
+                    for item in batch { item.claimed = nil }
                     if sqlite3_get_autocommit(db.sqliteConnection) == 0 { _ = try? s.run(s.rollback) }
                     throw error
                 }
@@ -191,7 +199,8 @@ extension SQLiteStore {
         return translate(error, path: path)
     }
 
-    private func apply(_ commit: RunCommit, _ s: CommitStatements) throws {
+    private func apply(_ request: GroupCommit.Request, _ s: CommitStatements, _ db: Database) throws {
+        let commit = request.commit
         let lease = commit.lease
         let run = CommitStatements.Value.text(lease.runID)
         let execution = CommitStatements.Value.int(lease.execution)
@@ -234,6 +243,18 @@ extension SQLiteStore {
         if let sleep = commit.sleep {
             try s.run(s.sleep, [run, .text(sleep.step), execution, .int(now), .int(sleep.wakeAt.microseconds)])
         }
+        // The worker's next run, in the same transaction: one commit fewer per run. A failed
+        // claim rolls back alone; the worker then claims as usual.
+        if let next = commit.claimNext, commit.transition.endsExecution {
+            try s.run(s.claimSavepoint)
+            do {
+                request.claimed = try claim(db, next)
+            } catch {
+                request.claimed = nil
+                try s.run(s.rollbackToClaimSavepoint)
+            }
+            try s.run(s.releaseClaimSavepoint)
+        }
     }
 }
 
@@ -241,12 +262,25 @@ extension SQLiteStore {
 final class GroupCommit: @unchecked Sendable {
     final class Request: @unchecked Sendable {
         let commit: RunCommit
-        var done = false
         var error: (any Error)?
+        /// The next run, when `commit.claimNext` asked for one and it was claimed.
+        var claimed: ClaimedRun?
+        /// Signalled once the request was written (its `error` set when it failed).
+        let wake = DispatchSemaphore(value: 0)
         init(commit: RunCommit) { self.commit = commit }
     }
 
-    let condition = NSCondition()
+    let lock = NSLock()
+    var batches = 0, items = 0
+    deinit { if ProcessInfo.processInfo.environment["COSTSIM_GC_STATS"] != nil { print("group commit: \(items) commits in \(batches) batches") } }
     var pending: [Request] = []
     var leaderActive = false
+}
+
+extension RunTransition {
+    /// True when the transition releases the run's lease (the execution ends).
+    var endsExecution: Bool {
+        if case .keep = self { return false }
+        return true
+    }
 }

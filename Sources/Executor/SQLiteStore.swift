@@ -237,77 +237,87 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         }
     }
 
-    public func enqueue(_ request: EnqueueRequest, id: String, at time: Timestamp) throws -> EnqueueResult {
+    public func enqueue(_ requests: [(request: EnqueueRequest, id: String)], at time: Timestamp) throws -> [EnqueueResult] {
         try write { db in
-            if let key = request.idempotencyKey,
-               let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM runs WHERE job = ? AND idempotency_key = ?"),
-                                                  arguments: [request.job, key]) {
-                return EnqueueResult(runID: existing, created: false)
-            }
-            try db.cachedStatement(sql: """
+            var results: [EnqueueResult] = []
+            results.reserveCapacity(requests.count)
+            let find = try db.cachedStatement(sql: "SELECT id FROM runs WHERE job = ? AND idempotency_key = ?")
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO runs (id, job, idempotency_key, input, created_at, available_at) VALUES (?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, request.job, request.idempotencyKey, request.input, time.microseconds,
-                                         (request.availableAt ?? time).microseconds])
-            return EnqueueResult(runID: id, created: true)
+                """)
+            for (request, id) in requests {
+                if let key = request.idempotencyKey,
+                   let existing = try String.fetchOne(find, arguments: [request.job, key]) {
+                    results.append(EnqueueResult(runID: existing, created: false))
+                    continue
+                }
+                try insert.execute(arguments: [id, request.job, request.idempotencyKey, request.input, time.microseconds,
+                                               (request.availableAt ?? time).microseconds])
+                results.append(EnqueueResult(runID: id, created: true))
+            }
+            return results
         }
     }
 
     public func claim(_ request: ClaimRequest) throws -> ClaimedRun? {
-        try write { db -> ClaimedRun? in
-            guard let (runID, job) = try pickRun(db, request) else { return nil }
-            let now = request.now.microseconds
-            let expiry = (request.now + request.leaseSeconds)
-            guard let claimed = try Row.fetchOne(db.cachedStatement(sql: """
-                UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = ?, lease_expires_at = ?,
-                  started_at = coalesce(started_at, ?) WHERE id = ? RETURNING execution, input, created_at
-                """), arguments: [request.worker, expiry.microseconds, now, runID]) else {
-                throw ExecutorError.database("run \(runID) vanished while being claimed")
-            }
-            let execution: Int64 = claimed[0]
-            let input: Data? = claimed[1]
-            let createdAt = Timestamp(microseconds: claimed[2])
-            try db.cachedStatement(sql: "INSERT INTO executions (run_id, number, worker, started_at) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [runID, execution, request.worker, now])
-            guard execution > 1 else {
-                // A first execution has no history to replay or abandon.
-                return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job, input: input,
-                                  createdAt: createdAt, leaseExpiresAt: expiry, attempts: [], sleeps: [:])
-            }
-            try db.cachedStatement(sql: "UPDATE executions SET outcome = 'abandoned' WHERE run_id = ? AND number < ? AND outcome = 'running'")
-                .execute(arguments: [runID, execution])
-            let interrupted = try Row.fetchAll(db.cachedStatement(sql: "SELECT step, number, worker FROM attempts WHERE run_id = ? AND outcome = 'running'"),
-                                               arguments: [runID])
-            for row in interrupted {
-                let step: String = row[0], number: Int = row[1], worker: String = row[2]
-                var outcome = "abandoned"
-                if request.deadWorkers.contains(worker), let started = request.startedAttempts[worker],
-                   started != AttemptKey(runID: runID, step: step, number: number) {
-                    outcome = "unstarted"
-                }
-                try db.cachedStatement(sql: "UPDATE attempts SET outcome = ? WHERE run_id = ? AND step = ? AND number = ?")
-                    .execute(arguments: [outcome, runID, step, number])
-            }
-            var attempts: [StepAttemptRecord] = []
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT step, number, outcome, retriable, output, error, started_at, ended_at FROM attempts
-                WHERE run_id = ? ORDER BY started_at, step, number
-                """), arguments: [runID])
-            while let row = try rows.next() {
-                let outcome: String = row[2]
-                attempts.append(StepAttemptRecord(
-                    step: row[0], number: row[1], outcome: AttemptOutcome(rawValue: outcome) ?? .abandoned,
-                    retriable: row[3], output: row[4], error: row[5], startedAt: Timestamp(microseconds: row[6]),
-                    endedAt: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
-            }
-            var sleeps: [String: Timestamp] = [:]
-            let sleepRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT step, wake_at FROM sleeps WHERE run_id = ?"),
-                                                arguments: [runID])
-            while let row = try sleepRows.next() {
-                sleeps[row[0]] = Timestamp(microseconds: row[1])
-            }
-            return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job,
-                              input: input, createdAt: createdAt, leaseExpiresAt: expiry, attempts: attempts, sleeps: sleeps)
+        try write { db in try claim(db, request) }
+    }
+
+    /// `claim` inside the caller's transaction.
+    func claim(_ db: Database, _ request: ClaimRequest) throws -> ClaimedRun? {
+        guard let (runID, job) = try pickRun(db, request) else { return nil }
+        let now = request.now.microseconds
+        let expiry = (request.now + request.leaseSeconds)
+        guard let claimed = try Row.fetchOne(db.cachedStatement(sql: """
+            UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = ?, lease_expires_at = ?,
+              started_at = coalesce(started_at, ?) WHERE id = ? RETURNING execution, input, created_at
+            """), arguments: [request.worker, expiry.microseconds, now, runID]) else {
+            throw ExecutorError.database("run \(runID) vanished while being claimed")
         }
+        let execution: Int64 = claimed[0]
+        let input: Data? = claimed[1]
+        let createdAt = Timestamp(microseconds: claimed[2])
+        try db.cachedStatement(sql: "INSERT INTO executions (run_id, number, worker, started_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [runID, execution, request.worker, now])
+        guard execution > 1 else {
+            // A first execution has no history to replay or abandon.
+            return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job, input: input,
+                              createdAt: createdAt, leaseExpiresAt: expiry, attempts: [], sleeps: [:])
+        }
+        try db.cachedStatement(sql: "UPDATE executions SET outcome = 'abandoned' WHERE run_id = ? AND number < ? AND outcome = 'running'")
+            .execute(arguments: [runID, execution])
+        let interrupted = try Row.fetchAll(db.cachedStatement(sql: "SELECT step, number, worker FROM attempts WHERE run_id = ? AND outcome = 'running'"),
+                                           arguments: [runID])
+        for row in interrupted {
+            let step: String = row[0], number: Int = row[1], worker: String = row[2]
+            var outcome = "abandoned"
+            if request.deadWorkers.contains(worker), let started = request.startedAttempts[worker],
+               started != AttemptKey(runID: runID, step: step, number: number) {
+                outcome = "unstarted"
+            }
+            try db.cachedStatement(sql: "UPDATE attempts SET outcome = ? WHERE run_id = ? AND step = ? AND number = ?")
+                .execute(arguments: [outcome, runID, step, number])
+        }
+        var attempts: [StepAttemptRecord] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT step, number, outcome, retriable, output, error, started_at, ended_at FROM attempts
+            WHERE run_id = ? ORDER BY started_at, step, number
+            """), arguments: [runID])
+        while let row = try rows.next() {
+            let outcome: String = row[2]
+            attempts.append(StepAttemptRecord(
+                step: row[0], number: row[1], outcome: AttemptOutcome(rawValue: outcome) ?? .abandoned,
+                retriable: row[3], output: row[4], error: row[5], startedAt: Timestamp(microseconds: row[6]),
+                endedAt: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
+        }
+        var sleeps: [String: Timestamp] = [:]
+        let sleepRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT step, wake_at FROM sleeps WHERE run_id = ?"),
+                                            arguments: [runID])
+        while let row = try sleepRows.next() {
+            sleeps[row[0]] = Timestamp(microseconds: row[1])
+        }
+        return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job,
+                          input: input, createdAt: createdAt, leaseExpiresAt: expiry, attempts: attempts, sleeps: sleeps)
     }
 
     /// The run to claim: first a running run whose lease expired or whose worker died (it
@@ -344,7 +354,8 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         return nil
     }
 
-    public func commit(_ commit: RunCommit) throws {
+    @discardableResult
+    public func commit(_ commit: RunCommit) throws -> ClaimedRun? {
         try fastCommit(commit)
     }
 

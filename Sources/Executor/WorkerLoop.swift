@@ -46,11 +46,13 @@ final class WorkerLoop: @unchecked Sendable {
         // unfinished run of these jobs remains, on stop, or at the deadline.
         while !shared.isStopped {
             if let deadline = configuration.deadline, clock.now() >= deadline { return }
-            let request = ClaimRequest(worker: identity.id, now: clock.now(), leaseSeconds: configuration.leaseSeconds,
-                                       jobs: limits, deadWorkers: deadWorkers, startedAttempts: startedAttempts)
-            if let claimed = try store.claim(request) {
+            if var claimed = try store.claim(claimRequest(limits)) {
                 idleRounds = 0
-                try execute(claimed)
+                // Bounded: each pass runs one execution; a run's end claims the next in the same
+                // transaction while there is ready work, and the chain stops on stop or deadline.
+                while let next = try execute(claimed, limits: limits) {
+                    claimed = next
+                }
                 continue
             }
             let pending = try store.pending(jobs: jobs)
@@ -83,7 +85,20 @@ final class WorkerLoop: @unchecked Sendable {
 
     }
 
-    private func execute(_ claimed: ClaimedRun) throws {
+    private func claimRequest(_ limits: [String: Int?]) -> ClaimRequest {
+        ClaimRequest(worker: identity.id, now: clock.now(), leaseSeconds: configuration.leaseSeconds,
+                     jobs: limits, deadWorkers: deadWorkers, startedAttempts: startedAttempts)
+    }
+
+    /// The claim to make together with a run's end, unless the worker is to stop.
+    private func nextClaim(_ limits: [String: Int?]) -> ClaimRequest? {
+        if shared.isStopped { return nil }
+        if let deadline = configuration.deadline, clock.now() >= deadline { return nil }
+        return claimRequest(limits)
+    }
+
+    /// Runs one execution; returns the run claimed with its end, if any.
+    private func execute(_ claimed: ClaimedRun, limits: [String: Int?]) throws -> ClaimedRun? {
         guard let definition = definitions[claimed.job] else {
             throw ExecutorError.unknownJob(claimed.job)
         }
@@ -101,23 +116,25 @@ final class WorkerLoop: @unchecked Sendable {
         switch context.interruption {
         case .leaseLost:
             shared.record(.leaseLost(claimed.lease.runID))
-            return
+            return nil
         case .suspended:
             shared.record(.suspended)
-            return
+            return nil
         case nil:
             break
         }
+        let next: ClaimedRun?
         do {
-            try context.finish(error: bodyError)
+            next = try context.finish(error: bodyError, claimNext: nextClaim(limits))
         } catch is RunInterrupted {
             shared.record(.leaseLost(claimed.lease.runID))
-            return
+            return nil
         }
         if let bodyError {
             shared.record(.failed(claimed.lease.runID, claimed.job, RunContext.describe(bodyError)))
         } else {
             shared.record(.completed(claimed.lease.runID, claimed.job))
         }
+        return next
     }
 }

@@ -122,13 +122,15 @@ struct Exec: ParsableCommand {
             var enqueued = 0
             var touched: Set<String> = []
             if !resume && (unfinished == 0 || idempotencyKey != nil) {
-                for definition in definitions {
-                    for index in 1...runs {
-                        let key = idempotencyKey.map { "\($0)/\(index)" }
-                        let result = try executor.enqueue(job: definition.name, idempotencyKey: key)
-                        if result.created { enqueued += 1 }
-                        touched.insert(result.runID)
+                // One transaction for every run: a crash enqueues all of them or none.
+                let requests = definitions.flatMap { definition in
+                    (1...runs).map { index in
+                        EnqueueRequest(job: definition.name, idempotencyKey: idempotencyKey.map { "\($0)/\(index)" })
                     }
+                }
+                for result in try executor.enqueue(requests) {
+                    if result.created { enqueued += 1 }
+                    touched.insert(result.runID)
                 }
             } else if unfinished > 0 {
                 FileHandle.standardError.write(Data("costsim exec: finishing \(unfinished) unfinished run\(unfinished == 1 ? "" : "s") in \(db); no new runs started\n".utf8))

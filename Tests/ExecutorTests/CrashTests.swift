@@ -195,8 +195,8 @@ enum CostsimBinary {
         process.environment = env
         let out = folder.url.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = folder.url.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

@@ -151,3 +151,66 @@ final class LockedBox<Value>: @unchecked Sendable {
     var value: Value { lock.withLock { stored } }
     func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }
+
+/// A run's end that claims the next run, and enqueueing many runs at once.
+extension LeaseAndRecoveryTests {
+    @Test func aRunsEndClaimsTheNextRunInTheSameTransaction() throws {
+        let h = try Harness()
+        try register(h, "a", "b")
+        for index in 1...2 { _ = try h.store.enqueue(EnqueueRequest(job: "job"), id: "run-\(index)", at: h.clock.now()) }
+        let first = try #require(try claim(h, worker: "a"))
+        let request = ClaimRequest(worker: "a", now: h.clock.now(), leaseSeconds: 30, jobs: ["job": nil], deadWorkers: [])
+        let next = try h.store.commit(RunCommit(lease: first.lease, at: h.clock.now(), transition: .complete, claimNext: request))
+        #expect(next?.lease == Lease(runID: "run-2", execution: 1, worker: "a"))
+        #expect(try h.runStatus("run-1") == "completed")
+        #expect(try h.runStatus("run-2") == "running")
+        #expect(try claim(h, worker: "b") == nil, "the next run is leased to a")
+        // Nothing is left: the end still commits, and no run comes back.
+        let last = try h.store.commit(RunCommit(lease: next!.lease, at: h.clock.now(), transition: .fail("boom"), claimNext: request))
+        #expect(last == nil)
+        #expect(try h.runStatus("run-2") == "failed")
+        // A step commit (the execution goes on) never claims.
+        _ = try h.store.enqueue(EnqueueRequest(job: "job"), id: "run-3", at: h.clock.now())
+        let third = try #require(try claim(h, worker: "a"))
+        _ = try h.store.enqueue(EnqueueRequest(job: "job"), id: "run-4", at: h.clock.now())
+        let kept = try h.store.commit(RunCommit(lease: third.lease, at: h.clock.now(),
+                                                start: AttemptStart(step: "s", number: 1, startedAt: h.clock.now()), claimNext: request))
+        #expect(kept == nil)
+        #expect(try h.runStatus("run-4") == "queued")
+    }
+
+    @Test func aRefusedEndClaimsNothing() throws {
+        let h = try Harness()
+        try register(h, "a", "b")
+        for index in 1...2 { _ = try h.store.enqueue(EnqueueRequest(job: "job"), id: "run-\(index)", at: h.clock.now()) }
+        let a = try #require(try claim(h, worker: "a"))
+        h.clock.advance(seconds: 31)
+        _ = try #require(try claim(h, worker: "b"), "b takes run-1 over")
+        let request = ClaimRequest(worker: "a", now: h.clock.now(), leaseSeconds: 30, jobs: ["job": nil], deadWorkers: [])
+        #expect(throws: ExecutorError.leaseLost(runID: "run-1")) {
+            try h.store.commit(RunCommit(lease: a.lease, at: h.clock.now(), transition: .complete, claimNext: request))
+        }
+        #expect(try h.runStatus("run-2") == "queued", "the refused end's claim rolled back with it")
+    }
+
+    @Test func enqueueingManyRunsIsOneTransactionAndHonoursKeys() throws {
+        let h = try Harness()
+        let executor = h.executor([JobDefinition(name: "job") { _ in }])
+        let first = try executor.enqueue([EnqueueRequest(job: "job", idempotencyKey: "k1"), EnqueueRequest(job: "job"),
+                                          EnqueueRequest(job: "job", idempotencyKey: "k1")])
+        #expect(first.map(\.created) == [true, true, false])
+        #expect(first[2].runID == first[0].runID, "a repeated key in one batch finds the earlier run")
+        let again = try executor.enqueue([EnqueueRequest(job: "job", idempotencyKey: "k1")])
+        #expect(again == [EnqueueResult(runID: first[0].runID, created: false)])
+        // An unknown job refuses the whole batch before anything is written.
+        #expect(throws: ExecutorError.unknownJob("nope")) {
+            try executor.enqueue([EnqueueRequest(job: "job"), EnqueueRequest(job: "nope")])
+        }
+        // A batch the database refuses (an empty job name breaks a CHECK) adds none of its runs.
+        #expect(throws: (any Error).self) {
+            try h.store.enqueue([(EnqueueRequest(job: "job"), "run-x"), (EnqueueRequest(job: ""), "run-y")], at: h.clock.now())
+        }
+        #expect(try h.runStatus("run-x") == nil)
+        #expect(try executor.run().completed.count == 2)
+    }
+}
