@@ -22,6 +22,8 @@ struct Options {
     var fullRuns = 30
     var dbos = true
     var workerCounts = [1, 4, 16]
+    /// Async bodies: runs in flight at once (`Executor.run(inFlight:)`).
+    var inFlightCounts = [16, 64]
     /// Profiling: run one variant once (raw-c, raw-grdb or executor), print its rate, exit.
     var only: String?
     var folder = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-executor-bench-\(getpid())").path
@@ -41,10 +43,11 @@ struct Options {
             case "--full-runs": fullRuns = Int(value()) ?? fullRuns
             case "--no-dbos": dbos = false
             case "--workers": workerCounts = value().split(separator: ",").compactMap { Int($0) }
+            case "--in-flight": inFlightCounts = value().split(separator: ",").compactMap { Int($0) }
             case "--folder": folder = value()
             case "--only": only = value()
             case "--help", "-h":
-                print("executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--no-dbos] [--folder DIR] [--only raw-c|raw-grdb|executor]")
+                print("executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--in-flight 16,64] [--no-dbos] [--folder DIR] [--only raw-c|raw-grdb|ledger-sql|executor]")
                 exit(0)
             default: fatalError("unknown option \(arguments[index])")
             }
@@ -124,6 +127,9 @@ func rawGRDB(_ sync: SQLiteStore.Synchronous, commits: Int) throws -> Double {
 
 /// Durable no-op steps through the executor: enqueue `runs` runs of a `steps`-step job (one
 /// transaction), then the workers run them all. Enqueueing is included in the time.
+/// Commits per transaction of the last executor round, by variant (group commit at work).
+nonisolated(unsafe) var commitsPerTransaction: [String: [Double]] = [:]
+
 func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, workers: Int) throws -> Double {
     let store = try SQLiteStore(path: freshPath("executor-\(sync.rawValue)"), synchronous: sync)
     let job = JobDefinition(name: "noop", retries: RetryPolicy(maxAttempts: 3)) { run in
@@ -137,9 +143,126 @@ func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, worke
         _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: runs))
         completed = try executor.run(workers: workers).completed.count
     }
+    try check(store, key: "\(sync.rawValue)-\(workers)", completed: completed, runs: runs, steps: steps)
+    return Double(runs * steps) / elapsed
+}
+
+/// Every run completed and the ledger counts every step once; notes the commits per transaction.
+func check(_ store: SQLiteStore, key: String, completed: Int, runs: Int, steps: Int) throws {
     precondition(completed == runs, "every run completes")
     let usage = UsageReport.make(ledger: try store.ledger(since: nil, runIDs: nil), database: "bench")
     precondition(usage.total.steps == runs * steps && usage.total.stepAttempts == runs * steps, "the ledger counts every step once")
+    let counts = store.groupCommitCounts
+    commitsPerTransaction[key, default: []].append(Double(counts.commits) / Double(max(1, counts.transactions)))
+}
+
+/// The same steps with an async body (`JobDefinition.async`), `inFlight` runs at once.
+func executorAsyncSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, inFlight: Int) async throws -> Double {
+    let store = try SQLiteStore(path: freshPath("executor-async-\(sync.rawValue)"), synchronous: sync)
+    let job = JobDefinition.async(name: "noop", retries: RetryPolicy(maxAttempts: 3)) { run in
+        for index in 1...steps {
+            try await run.step("step-\(index)") {}
+        }
+    }
+    let executor = Executor(store: store, jobs: [job])
+    let start = DispatchTime.now().uptimeNanoseconds
+    _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: runs))
+    let completed = try await executor.run(inFlight: inFlight).completed.count
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    try check(store, key: "\(sync.rawValue)-async-\(inFlight)", completed: completed, runs: runs, steps: steps)
+    return Double(runs * steps) / elapsed
+}
+
+/// The executor's own SQL without the executor: on a costsim ledger, through the C API, one
+/// transaction per claim, per step (the previous step's end and this step's start) and per
+/// run end, exactly as the executor issues them with one worker. What the ledger's rows and
+/// rules cost by themselves: the ceiling for the executor with one worker. With `batch` > 1,
+/// that many runs advance together, one transaction holding one commit of each: the ceiling
+/// for group commit.
+func ledgerSQL(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, batch: Int = 1) throws -> Double {
+    let path = freshPath("ledger-sql-\(sync.rawValue)")
+    do { _ = try SQLiteStore(path: path, synchronous: sync, backgroundCheckpoints: false) }
+    var db: OpaquePointer?
+    guard sqlite3_open(path, &db) == SQLITE_OK else { fatalError("cannot open \(path)") }
+    defer { sqlite3_close_v2(db) }
+    sqlite3_busy_timeout(db, 30_000)
+    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = \(sync.rawValue); PRAGMA foreign_keys = ON;"
+                 + "INSERT INTO workers (id, host, pid, started_at) VALUES ('worker_bench', 'here', 1, 0)", nil, nil, nil)
+    var prepared: [OpaquePointer] = []
+    func make(_ sql: String) -> OpaquePointer {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            fatalError("prepare failed: \(String(cString: sqlite3_errmsg(db)))")
+        }
+        prepared.append(statement)
+        return statement
+    }
+    defer { prepared.forEach { sqlite3_finalize($0) } }
+    let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    func run(_ statement: OpaquePointer, _ texts: [String] = [], _ numbers: [Int64] = []) {
+        for (index, text) in texts.enumerated() { sqlite3_bind_text(statement, Int32(index + 1), text, -1, transient) }
+        for (index, number) in numbers.enumerated() { sqlite3_bind_int64(statement, Int32(texts.count + index + 1), number) }
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else { fatalError("step failed: \(String(cString: sqlite3_errmsg(db)))") }
+        sqlite3_reset(statement)
+    }
+    let begin = make("BEGIN IMMEDIATE"), commit = make("COMMIT")
+    let enqueue = make("INSERT INTO runs (id, job, created_at, available_at) VALUES (?1, 'noop', ?2, ?2)")
+    let claim = make("""
+        UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = 'worker_bench', lease_expires_at = ?2,
+          started_at = coalesce(started_at, ?3) WHERE id = ?1
+        """)
+    let execution = make("INSERT INTO executions (run_id, number, worker, started_at) VALUES (?1, 1, 'worker_bench', ?2)")
+    let finish = make("""
+        UPDATE attempts SET outcome = 'succeeded', retriable = 1, ended_at = ?3, output = NULL, error = NULL
+        WHERE run_id = ?1 AND step = ?2 AND number = 1 AND outcome = 'running'
+        """)
+    let start = make("INSERT INTO attempts (run_id, step, number, execution, worker, started_at) VALUES (?1, ?2, 1, 1, 'worker_bench', ?3)")
+    let complete = make("""
+        UPDATE runs SET status = 'completed', finished_at = ?2, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = ?1 AND execution = 1 AND lease_owner = 'worker_bench' AND status = 'running'
+        """)
+    let endExecution = make("UPDATE executions SET outcome = 'completed', ended_at = max(started_at, ?2) WHERE run_id = ?1 AND number = 1")
+    let ids = (0..<runs).map { String(format: "run_%014x_%016x", 1_000_000 + $0, $0 &* 7919) }
+    let stepNames = (0...steps).map { "step-\($0)" }
+    let elapsed = seconds {
+        run(begin)
+        for id in ids { run(enqueue, [id], [1]) }
+        run(commit)
+        // `batch` runs at a time, each transaction holding one commit of each (group commit).
+        let groups = stride(from: 0, to: runs, by: batch).map { Array(ids[$0..<min(runs, $0 + batch)]) }
+        for (index, group) in groups.enumerated() {
+            let now = Int64(index + 2)
+            run(begin)
+            if index > 0 {   // the previous runs' ends, in the transaction that claims these
+                for previous in groups[index - 1] {
+                    run(finish, [previous, stepNames[steps]], [now])
+                    run(complete, [previous], [now])
+                    run(endExecution, [previous], [now])
+                }
+            }
+            for id in group {
+                run(claim, [id], [now + 30_000_000, now])
+                run(execution, [id], [now])
+            }
+            run(commit)
+            for step in 1...steps {
+                run(begin)
+                for id in group {
+                    if step > 1 { run(finish, [id, stepNames[step - 1]], [now]) }
+                    run(start, [id, stepNames[step]], [now])
+                }
+                run(commit)
+            }
+        }
+        run(begin)
+        for previous in groups[groups.count - 1] {
+            run(finish, [previous, stepNames[steps]], [Int64(runs + 2)])
+            run(complete, [previous], [Int64(runs + 2)])
+            run(endExecution, [previous], [Int64(runs + 2)])
+        }
+        run(commit)
+    }
     return Double(runs * steps) / elapsed
 }
 
@@ -193,10 +316,14 @@ if let only = options.only {
     switch only {
     case "raw-c": rate = rawC(.normal, commits: steps)
     case "raw-grdb": rate = try rawGRDB(.normal, commits: steps)
+    case "ledger-sql": rate = try ledgerSQL(.normal, runs: options.runs, steps: options.steps)
+    case "ledger-sql-batched": rate = try ledgerSQL(.normal, runs: options.runs, steps: options.steps, batch: 32)
+    case "executor-async": rate = try await executorAsyncSteps(.normal, runs: options.runs, steps: options.steps, inFlight: options.inFlightCounts.first ?? 64)
     case "executor": rate = try executorSteps(.normal, runs: options.runs, steps: options.steps, workers: options.workerCounts.first ?? 1)
-    default: fatalError("--only takes raw-c, raw-grdb or executor")
+    default: fatalError("--only takes raw-c, raw-grdb, ledger-sql or executor")
     }
-    print("\(only): \(format(rate)) per second")
+    let batch = commitsPerTransaction.values.first.flatMap(\.first).map { String(format: " (%.1f commits per transaction)", $0) } ?? ""
+    print("\(only): \(format(rate)) per second" + batch)
     exit(0)
 }
 
@@ -209,9 +336,17 @@ for round in 1...max(1, options.repeats) {
         let steps = (sync == .normal ? options.runs : options.fullRuns) * options.steps
         results["raw-c-\(sync.rawValue)", default: []].append(rawC(sync, commits: steps))
         results["raw-grdb-\(sync.rawValue)", default: []].append(try rawGRDB(sync, commits: steps))
+        results["ledger-sql-\(sync.rawValue)", default: []].append(
+            try ledgerSQL(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps))
+        results["ledger-sql-batched-\(sync.rawValue)", default: []].append(
+            try ledgerSQL(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, batch: 32))
         for workers in options.workerCounts {
             results["executor-\(sync.rawValue)-\(workers)", default: []].append(
                 try executorSteps(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, workers: workers))
+        }
+        for inFlight in options.inFlightCounts {
+            results["executor-\(sync.rawValue)-async-\(inFlight)", default: []].append(
+                try await executorAsyncSteps(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, inFlight: inFlight))
         }
     }
     FileHandle.standardError.write(Data("round \(round) done\n".utf8))
@@ -234,21 +369,38 @@ if options.dbos {
 
 print("")
 func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-print("synchronous  workers  raw commits/s (C API)  raw commits/s (GRDB)  executor steps/s  executor / raw C  executor / raw GRDB")
+func percent(_ part: Double, _ whole: Double) -> String { String(format: "%.0f %%", part / whole * 100) }
+print("synchronous  what                                       per second  of raw C")
 for sync in SQLiteStore.Synchronous.allCases {
+    let name = sync.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
     let c = median(results["raw-c-\(sync.rawValue)"]!)
     let g = median(results["raw-grdb-\(sync.rawValue)"]!)
+    let l = median(results["ledger-sql-\(sync.rawValue)"]!)
+    let lb = median(results["ledger-sql-batched-\(sync.rawValue)"]!)
+    func line(_ what: String, _ value: Double) {
+        print(name + "  " + what.padding(toLength: 41, withPad: " ", startingAt: 0) + "  " + pad(format(value), 10) + "  " + pad(percent(value, c), 8))
+    }
+    line("raw single-row commits (C API)", c)
+    line("raw single-row commits (GRDB)", g)
+    line("ledger SQL alone, 1 run at a time (C API)", l)
+    line("ledger SQL alone, 32 runs per txn (C API)", lb)
     for workers in options.workerCounts {
         let e = median(results["executor-\(sync.rawValue)-\(workers)"]!)
-        print(sync.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0) + "  " + pad(String(workers), 7) + "  " + pad(format(c), 21)
-              + "  " + pad(format(g), 20) + "  " + pad(format(e), 16) + "  " + pad(String(format: "%.0f %%", e / c * 100), 16)
-              + "  " + pad(String(format: "%.0f %%", e / g * 100), 19))
+        let batch = median(commitsPerTransaction["\(sync.rawValue)-\(workers)"] ?? [])
+        line("executor, \(workers) worker\(workers == 1 ? "" : "s") (\(String(format: "%.1f", batch)) commits/txn)", e)
+    }
+    for inFlight in options.inFlightCounts {
+        let e = median(results["executor-\(sync.rawValue)-async-\(inFlight)"]!)
+        let batch = median(commitsPerTransaction["\(sync.rawValue)-async-\(inFlight)"] ?? [])
+        line("executor, async, \(inFlight) in flight (\(String(format: "%.1f", batch))/txn)", e)
     }
 }
 print(dbosLine)
 let rawNormal = median(results["raw-c-NORMAL"]!)
-for workers in options.workerCounts {
-    let normal = median(results["executor-NORMAL-\(workers)"]!)
-    print("goal (synchronous=NORMAL, \(workers) worker\(workers == 1 ? "" : "s")): executor ≥ 60 % of raw C and ≥ 20,000 steps/s: "
+let variants = options.workerCounts.map { ("\($0) worker\($0 == 1 ? "" : "s")", "executor-NORMAL-\($0)") }
+    + options.inFlightCounts.map { ("async, \($0) in flight", "executor-NORMAL-async-\($0)") }
+for (label, key) in variants {
+    let normal = median(results[key]!)
+    print("goal (synchronous=NORMAL, \(label)): executor ≥ 60 % of raw C and ≥ 20,000 steps/s: "
           + (normal >= 0.6 * rawNormal && normal >= 20_000 ? "met" : "NOT met") + " (\(format(normal)) steps/s, \(String(format: "%.0f", normal / rawNormal * 100)) % of raw)")
 }

@@ -100,23 +100,19 @@ public final class Executor: @unchecked Sendable {
         return try store.enqueue(requests.map { ($0, ids.makeID(prefix: "run")) }, at: clock.now())
     }
 
-    /// Runs workers until no run of `jobs` (default: every defined job) is unfinished: queued,
-    /// waiting (sleeping or backing off) or leased by any worker, this process's or another's.
+    /// Runs workers until no run of `jobs` (default: every defined job with a synchronous
+    /// body) is unfinished: queued, waiting (sleeping or backing off) or leased by any worker,
+    /// this process's or another's. Jobs with async bodies are left to `run(inFlight:)`.
     ///
     /// - Parameter workers: worker threads in this process.
     /// - Throws: the first operating error (the database), after every worker stopped.
     public func run(workers: Int = 1, jobs: Set<String>? = nil) throws -> Summary {
         precondition(workers >= 1, "at least one worker")
-        let jobs = jobs ?? Set(definitions.keys)
+        let jobs = (jobs ?? Set(definitions.keys)).filter { definitions[$0].map { !$0.isAsync } ?? true }
         let shared = SharedState()
         let keeper = configuration.heartbeat ? LeaseKeeper(store: store, clock: clock, leaseSeconds: configuration.leaseSeconds) : nil
         defer { keeper?.stop() }
-        var loops: [WorkerLoop] = []
-        for _ in 0..<workers {
-            let identity = WorkerIdentity.current(id: ids.makeID(prefix: "worker"))
-            try store.registerWorker(identity, at: clock.now())
-            loops.append(WorkerLoop(identity: identity, executor: self, shared: shared, keeper: keeper))
-        }
+        let loops = try makeWorkers(workers, shared: shared, keeper: keeper)
         if workers == 1 {
             do { try loops[0].run(jobs: jobs) } catch { shared.fail(error) }
         } else {
@@ -135,6 +131,43 @@ public final class Executor: @unchecked Sendable {
         }
         if let error = shared.firstError { throw error }
         return shared.summary
+    }
+
+    /// Runs the jobs with async bodies (`JobDefinition.async`) until none of their runs is
+    /// unfinished, keeping up to `inFlight` runs going at once as tasks. Each in-flight slot is
+    /// a worker of its own in the ledger (leases, attempt markers); the commits the slots await
+    /// at the same moment are written in one transaction.
+    ///
+    /// ```swift
+    /// let summary = try await executor.run(inFlight: 64)
+    /// ```
+    /// - Throws: the first operating error (the database), after every slot stopped.
+    public func run(inFlight: Int, jobs: Set<String>? = nil) async throws -> Summary {
+        precondition(inFlight >= 1, "at least one run in flight")
+        let jobs = (jobs ?? Set(definitions.keys)).filter { definitions[$0]?.isAsync ?? true }
+        let shared = SharedState()
+        let keeper = configuration.heartbeat ? LeaseKeeper(store: store, clock: clock, leaseSeconds: configuration.leaseSeconds) : nil
+        defer { keeper?.stop() }
+        let loops = try makeWorkers(inFlight, shared: shared, keeper: keeper)
+        await withTaskGroup(of: Void.self) { group in
+            for loop in loops {
+                group.addTask {
+                    do { try await loop.runAsync(jobs: jobs) } catch { shared.fail(error) }
+                }
+            }
+        }
+        if let error = shared.firstError { throw error }
+        return shared.summary
+    }
+
+    private func makeWorkers(_ count: Int, shared: SharedState, keeper: LeaseKeeper?) throws -> [WorkerLoop] {
+        var loops: [WorkerLoop] = []
+        for _ in 0..<count {
+            let identity = WorkerIdentity.current(id: ids.makeID(prefix: "worker"))
+            try store.registerWorker(identity, at: clock.now())
+            loops.append(WorkerLoop(identity: identity, executor: self, shared: shared, keeper: keeper))
+        }
+        return loops
     }
 
     /// State the workers of one `run` share.

@@ -11,6 +11,8 @@ public protocol ExecutorClock: Sendable {
     func now() -> Timestamp
     /// Waits `seconds` (a real clock blocks the calling thread; a virtual one advances).
     func sleep(seconds: Double)
+    /// Waits `seconds` without blocking a thread (async workers).
+    func pause(seconds: Double) async
 }
 
 /// The system's wall clock, and real waiting.
@@ -27,10 +29,17 @@ public struct SystemClock: ExecutorClock {
         guard seconds > 0 else { return }
         Thread.sleep(forTimeInterval: seconds)
     }
+
+    public func pause(seconds: Double) async {
+        guard seconds > 0 else { await Task.yield(); return }
+        try? await Task.sleep(nanoseconds: UInt64(min(seconds, 3600) * 1e9))
+    }
 }
 
 /// Virtual time for tests and simulations: `sleep` advances the clock instead of waiting, so
-/// backoffs, durable sleeps and step durations cost no real time and are exact.
+/// backoffs, durable sleeps and step durations cost no real time and are exact. With several
+/// workers (or async slots) each idle one's wait moves the shared clock on, so the others'
+/// leases can expire under them: use one worker for exact virtual timings.
 public final class ManualClock: ExecutorClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Timestamp
@@ -47,6 +56,11 @@ public final class ManualClock: ExecutorClock, @unchecked Sendable {
     public func sleep(seconds: Double) {
         guard seconds > 0 else { return }
         advance(seconds: seconds)
+    }
+
+    public func pause(seconds: Double) async {
+        sleep(seconds: seconds)
+        await Task.yield()
     }
 
     /// Moves the clock forward.

@@ -20,10 +20,41 @@ public struct JobDefinition: Sendable {
     public var retries: RetryPolicy
     /// Runs of this job that may hold a lease at once, across all workers; nil for no limit.
     public var concurrency: Int?
-    public var body: @Sendable (RunContext) throws -> Void
+    /// The body: synchronous (run by `Executor.run(workers:)` on worker threads) or async (run
+    /// by `Executor.run(inFlight:)`, many runs at once on Swift's cooperative threads).
+    let body: Body
+
+    enum Body: Sendable {
+        case blocking(@Sendable (RunContext) throws -> Void)
+        case suspending(@Sendable (AsyncRunContext) async throws -> Void)
+    }
+
+    /// True for a job made with `JobDefinition.async`.
+    public var isAsync: Bool {
+        if case .suspending = body { return true }
+        return false
+    }
 
     public init(name: String, retries: RetryPolicy = RetryPolicy(), concurrency: Int? = nil,
                 body: @escaping @Sendable (RunContext) throws -> Void) {
+        self.init(name: name, retries: retries, concurrency: concurrency, body: .blocking(body))
+    }
+
+    /// A job whose body is async: its steps await their commits, so one process runs many runs
+    /// at once and their commits share transactions (see `Executor.run(inFlight:)`).
+    ///
+    /// ```swift
+    /// let fetch = JobDefinition.async(name: "fetch") { run in
+    ///     let page: String = try await run.step("download") { try await client.get(url) }
+    ///     try await run.step("store") { try await database.save(page) }
+    /// }
+    /// ```
+    public static func async(name: String, retries: RetryPolicy = RetryPolicy(), concurrency: Int? = nil,
+                             body: @escaping @Sendable (AsyncRunContext) async throws -> Void) -> JobDefinition {
+        JobDefinition(name: name, retries: retries, concurrency: concurrency, body: .suspending(body))
+    }
+
+    private init(name: String, retries: RetryPolicy, concurrency: Int?, body: Body) {
         precondition(!name.isEmpty, "a job needs a name")
         precondition(concurrency.map { $0 >= 1 } ?? true, "a concurrency limit is at least 1")
         self.name = name

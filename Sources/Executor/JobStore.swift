@@ -23,6 +23,8 @@ public protocol JobStore: AnyObject, Sendable {
     /// change (it returns nil, and the worker claims as usual).
     @discardableResult
     func commit(_ commit: RunCommit) throws -> ClaimedRun?
+    /// `commit`, awaited (async bodies); see the default in the extension below.
+    func commitAsync(_ commit: RunCommit) async throws -> ClaimedRun?
     /// Extends a lease; false when it was lost.
     func renew(_ lease: Lease, until expiry: Timestamp) throws -> Bool
     /// What is left to do for these jobs.
@@ -32,6 +34,12 @@ public protocol JobStore: AnyObject, Sendable {
 }
 
 extension JobStore {
+    /// `commit` for async bodies: suspends instead of blocking, so that a store can write the
+    /// commits of many runs together. This default blocks the calling thread.
+    public func commitAsync(_ commit: RunCommit) async throws -> ClaimedRun? {
+        try self.commit(commit)
+    }
+
     /// Adds one run, or finds the existing one with the same job and idempotency key.
     public func enqueue(_ request: EnqueueRequest, id: String, at time: Timestamp) throws -> EnqueueResult {
         try enqueue([(request, id)], at: time)[0]

@@ -137,6 +137,10 @@ extension SQLiteStore {
                 CREATE INDEX runs_running ON runs(job) WHERE status = 'running';
                 """)
         }
+        migrator.registerMigration("2026-11-29 lease expiry index") { db in
+            // Claims look for expired leases without reading every running run.
+            try db.execute(sql: "CREATE INDEX runs_lease_expiry ON runs(lease_expires_at) WHERE status = 'running'")
+        }
         return migrator
     }
 }

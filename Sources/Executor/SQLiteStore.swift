@@ -29,6 +29,12 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     /// Commits of concurrent workers, written together.
     let groupCommit = GroupCommit()
 
+    /// Run commits (`commit`) so far and the transactions that wrote them: with several workers,
+    /// concurrent commits share a transaction.
+    public var groupCommitCounts: (commits: Int, transactions: Int) {
+        groupCommit.lock.withLock { (groupCommit.commits, groupCommit.transactions) }
+    }
+
     func commitStatements(_ db: Database) throws -> CommitStatements {
         if let hot { return hot }
         let made = try CommitStatements(db.sqliteConnection!)
@@ -98,6 +104,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     }
 
     deinit {
+        groupCommit.writer?.stop()
         checkpointer?.stop()
         if let hot { queue.writeWithoutTransaction { _ in hot.finalize() } }
     }
@@ -322,33 +329,42 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     /// The run to claim: first a running run whose lease expired or whose worker died (it
     /// keeps its concurrency slot), then the oldest ready run whose job is under its limit.
+    /// Reads only what it needs: expired leases through their own index, running counts only
+    /// for jobs that have a limit.
     private func pickRun(_ db: Database, _ request: ClaimRequest) throws -> (String, String)? {
         let now = request.now.microseconds
-        var running: [String: Int] = [:]
-        let leased = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, job, lease_owner, lease_expires_at FROM runs WHERE status = 'running'
-            """))
-        var reclaimable: (String, String)?
-        while let row = try leased.next() {
+        let expired = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, job FROM runs WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at
+            """), arguments: [now])
+        while let row = try expired.next() {
             let job: String = row[1]
-            running[job, default: 0] += 1
-            guard reclaimable == nil, request.jobs[job] != nil else { continue }
-            let owner: String = row[2]
-            let expires: Int64 = row[3]
-            if expires <= now || request.deadWorkers.contains(owner) {
-                reclaimable = (row[0], job)
+            if request.jobs[job] != nil { return (row[0], job) }
+        }
+        for worker in request.deadWorkers.sorted() {
+            let orphaned = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, job FROM runs WHERE status = 'running' AND lease_owner = ?
+                """), arguments: [worker])
+            while let row = try orphaned.next() {
+                let job: String = row[1]
+                if request.jobs[job] != nil { return (row[0], job) }
             }
         }
-        if let reclaimable { return reclaimable }
         // Bounded scan: at most 256 ready runs are looked at per claim.
         let ready = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?
             ORDER BY available_at, id LIMIT 256
             """), arguments: [now])
+        var running: [String: Int] = [:]
         while let row = try ready.next() {
             let job: String = row[1]
             guard let limit = request.jobs[job] else { continue }
-            if let limit, running[job, default: 0] >= limit { continue }
+            if let limit {
+                if running[job] == nil {
+                    running[job] = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM runs WHERE status = 'running' AND job = ?"),
+                                                    arguments: [job]) ?? 0
+                }
+                if running[job]! >= limit { continue }
+            }
             return (row[0], job)
         }
         return nil

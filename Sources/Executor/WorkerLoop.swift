@@ -37,12 +37,12 @@ final class WorkerLoop: @unchecked Sendable {
 
 
     /// Works until nothing is left for this worker's jobs, the stop flag is set, or the deadline
-    /// passes.
+    /// passes. Runs synchronous bodies on the calling thread.
     func run(jobs: Set<String>) throws {
         defer { finishMarkers() }
-        let limits = definitions.filter { jobs.contains($0.key) }.mapValues(\.concurrency)
+        let limits = claimLimits(jobs)
         var idleRounds = 0
-        // Bounded: each round either runs one execution or waits; the loop ends when no
+        // Bounded: each round either runs executions or waits; the loop ends when no
         // unfinished run of these jobs remains, on stop, or at the deadline.
         while !shared.isStopped {
             if let deadline = configuration.deadline, clock.now() >= deadline { return }
@@ -55,25 +55,56 @@ final class WorkerLoop: @unchecked Sendable {
                 }
                 continue
             }
-            let pending = try store.pending(jobs: jobs)
-            if pending.unfinished == 0 { return }
-            let dead = pending.leaseHolders.filter { $0.id != identity.id && !deadWorkers.contains($0.id) && $0.isKnownDead }
-            if !dead.isEmpty {
-                deadWorkers.formUnion(dead.map(\.id))
-                if let folder = configuration.markerFolder {
-                    for worker in dead {
-                        if let started = AttemptMarker.read(folder: folder, worker: worker.id) { startedAttempts[worker.id] = started }
-                    }
+            guard let wait = try idle(jobs: jobs, rounds: &idleRounds) else { return }
+            clock.sleep(seconds: wait)
+        }
+    }
+
+    /// `run(jobs:)` for async bodies: the same loop, awaiting commits and waits.
+    func runAsync(jobs: Set<String>) async throws {
+        defer { finishMarkers() }
+        let limits = claimLimits(jobs)
+        var idleRounds = 0
+        // Bounded as `run(jobs:)`.
+        while !shared.isStopped {
+            if let deadline = configuration.deadline, clock.now() >= deadline { return }
+            if var claimed = try store.claim(claimRequest(limits)) {
+                idleRounds = 0
+                while let next = try await executeAsync(claimed, limits: limits) {
+                    claimed = next
                 }
                 continue
             }
-            idleRounds += 1
-            let now = clock.now()
-            let next = [pending.nextReadyAt, pending.nextLeaseExpiry].compactMap { $0 }.min()
-            var wait = configuration.pollSeconds
-            if let next { wait = min(wait, max(0, next - now)) }
-            clock.sleep(seconds: max(wait, idleRounds > 1 ? 0.001 : 0))
+            guard let wait = try idle(jobs: jobs, rounds: &idleRounds) else { return }
+            await clock.pause(seconds: wait)
         }
+    }
+
+    private func claimLimits(_ jobs: Set<String>) -> [String: Int?] {
+        definitions.filter { jobs.contains($0.key) }.mapValues(\.concurrency)
+    }
+
+    /// Nothing was ready to claim: nil when no unfinished run of `jobs` is left, else how long
+    /// to wait before looking again (0 after learning of a dead worker whose runs can be taken).
+    private func idle(jobs: Set<String>, rounds idleRounds: inout Int) throws -> Double? {
+        let pending = try store.pending(jobs: jobs)
+        if pending.unfinished == 0 { return nil }
+        let dead = pending.leaseHolders.filter { $0.id != identity.id && !deadWorkers.contains($0.id) && $0.isKnownDead }
+        if !dead.isEmpty {
+            deadWorkers.formUnion(dead.map(\.id))
+            if let folder = configuration.markerFolder {
+                for worker in dead {
+                    if let started = AttemptMarker.read(folder: folder, worker: worker.id) { startedAttempts[worker.id] = started }
+                }
+            }
+            return 0
+        }
+        idleRounds += 1
+        let now = clock.now()
+        let next = [pending.nextReadyAt, pending.nextLeaseExpiry].compactMap { $0 }.min()
+        var wait = configuration.pollSeconds
+        if let next { wait = min(wait, max(0, next - now)) }
+        return max(wait, idleRounds > 1 ? 0.001 : 0)
     }
 
     /// Removes this worker's marker, and the markers of dead workers whose runs were taken over.
@@ -97,32 +128,22 @@ final class WorkerLoop: @unchecked Sendable {
         return claimRequest(limits)
     }
 
-    /// Runs one execution; returns the run claimed with its end, if any.
+    /// Runs one execution of a synchronous body; returns the run claimed with its end, if any.
     private func execute(_ claimed: ClaimedRun, limits: [String: Int?]) throws -> ClaimedRun? {
-        guard let definition = definitions[claimed.job] else {
-            throw ExecutorError.unknownJob(claimed.job)
-        }
+        let definition = try definition(of: claimed)
+        guard case .blocking(let body) = definition.body else { throw ExecutorError.database("job '\(claimed.job)' has an async body") }
         shared.record(.executionStarted)
         let context = RunContext(claimed: claimed, definition: definition, worker: self)
         var bodyError: (any Error)?
         do {
-            try definition.body(context)
+            try body(context)
         } catch is RunInterrupted {
         } catch let error as ExecutorError {
             throw error
         } catch {
             bodyError = error
         }
-        switch context.interruption {
-        case .leaseLost:
-            shared.record(.leaseLost(claimed.lease.runID))
-            return nil
-        case .suspended:
-            shared.record(.suspended)
-            return nil
-        case nil:
-            break
-        }
+        guard bodyEnded(context.state, claimed) else { return nil }
         let next: ClaimedRun?
         do {
             next = try context.finish(error: bodyError, claimNext: nextClaim(limits))
@@ -130,11 +151,62 @@ final class WorkerLoop: @unchecked Sendable {
             shared.record(.leaseLost(claimed.lease.runID))
             return nil
         }
+        recordEnd(claimed, bodyError)
+        return next
+    }
+
+    /// `execute` for an async body.
+    private func executeAsync(_ claimed: ClaimedRun, limits: [String: Int?]) async throws -> ClaimedRun? {
+        let definition = try definition(of: claimed)
+        guard case .suspending(let body) = definition.body else { throw ExecutorError.database("job '\(claimed.job)' has a synchronous body") }
+        shared.record(.executionStarted)
+        let context = AsyncRunContext(claimed: claimed, definition: definition, worker: self)
+        var bodyError: (any Error)?
+        do {
+            try await body(context)
+        } catch is RunInterrupted {
+        } catch let error as ExecutorError {
+            throw error
+        } catch {
+            bodyError = error
+        }
+        guard bodyEnded(context.state, claimed) else { return nil }
+        let next: ClaimedRun?
+        do {
+            next = try await context.finish(error: bodyError, claimNext: nextClaim(limits))
+        } catch is RunInterrupted {
+            shared.record(.leaseLost(claimed.lease.runID))
+            return nil
+        }
+        recordEnd(claimed, bodyError)
+        return next
+    }
+
+    private func definition(of claimed: ClaimedRun) throws -> JobDefinition {
+        guard let definition = definitions[claimed.job] else { throw ExecutorError.unknownJob(claimed.job) }
+        return definition
+    }
+
+    /// After the body returned: false (recorded) when it suspended or lost its lease, true when
+    /// its end is to be committed.
+    private func bodyEnded(_ state: RunState, _ claimed: ClaimedRun) -> Bool {
+        switch state.interruption {
+        case .leaseLost:
+            shared.record(.leaseLost(claimed.lease.runID))
+            return false
+        case .suspended:
+            shared.record(.suspended)
+            return false
+        case nil:
+            return true
+        }
+    }
+
+    private func recordEnd(_ claimed: ClaimedRun, _ bodyError: (any Error)?) {
         if let bodyError {
-            shared.record(.failed(claimed.lease.runID, claimed.job, RunContext.describe(bodyError)))
+            shared.record(.failed(claimed.lease.runID, claimed.job, RunState.describe(bodyError)))
         } else {
             shared.record(.completed(claimed.lease.runID, claimed.job))
         }
-        return next
     }
 }

@@ -8,7 +8,30 @@ import Testing
 @Suite struct LedgerSchemaTests {
     @Test func migrationsAreNamedAndOnlyEverAppended() {
         // Never edit or reorder a shipped migration: add a new one at the end of this list.
-        #expect(SQLiteStore.migrator.migrations == ["2026-11-29 ledger tables", "2026-11-29 ledger rules", "2026-11-29 claim indexes"])
+        #expect(SQLiteStore.migrator.migrations == ["2026-11-29 ledger tables", "2026-11-29 ledger rules", "2026-11-29 claim indexes",
+                                                     "2026-11-29 lease expiry index"])
+    }
+
+    @Test func aLedgerOfTheEarlierSchemaIsUpgradedInPlace() throws {
+        let folder = try ScratchFolder()
+        let path = folder.path("old.db")
+        // A ledger written before the lease expiry index: a run in flight whose lease expired.
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "2026-11-29 claim indexes")
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO workers (id, host, pid, started_at) VALUES ('w', 'elsewhere', 1, 0)")
+            try db.execute(sql: """
+                INSERT INTO runs (id, job, status, created_at, available_at, started_at, execution, lease_owner, lease_expires_at)
+                VALUES ('run-1', 'job', 'running', 0, 0, 0, 1, 'w', 5)
+                """)
+            try db.execute(sql: "INSERT INTO executions (run_id, number, worker, started_at) VALUES ('run-1', 1, 'w', 0)")
+        }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.count == 4)
+        // The expired lease is found through the new index and the run taken over.
+        let claimed = try store.claim(ClaimRequest(worker: "w", now: Timestamp(microseconds: 10), leaseSeconds: 30, jobs: ["job": nil], deadWorkers: []))
+        #expect(claimed?.lease == Lease(runID: "run-1", execution: 2, worker: "w"))
     }
 
     @Test func theSchemaKeepsTheLedgerAppendOnly() throws {
@@ -97,7 +120,7 @@ import Testing
         try partial.write { try $0.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)") }
         try partial.close()
         let store = try SQLiteStore(path: path)
-        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grdb_migrations") } == 3)
+        #expect(try store.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM grdb_migrations") } == SQLiteStore.migrator.migrations.count)
     }
 
     @Test func aNewerLedgerIsRefused() throws {
