@@ -15,6 +15,8 @@ final class CommitStatements {
     let claimSavepoint: OpaquePointer, releaseClaimSavepoint: OpaquePointer, rollbackToClaimSavepoint: OpaquePointer
     let finish: OpaquePointer, start: OpaquePointer, sleep: OpaquePointer, fence: OpaquePointer
     let renew: OpaquePointer, wait: OpaquePointer, complete: OpaquePointer, fail: OpaquePointer, endExecution: OpaquePointer
+    let expiredLeases: OpaquePointer, orphanedRuns: OpaquePointer, readyRuns: OpaquePointer, runningCount: OpaquePointer
+    let claimRun: OpaquePointer, startExecution: OpaquePointer
 
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
@@ -63,6 +65,18 @@ final class CommitStatements {
         endExecution = try make("""
             UPDATE executions SET outcome = ?1, ended_at = max(started_at, ?2) WHERE run_id = ?3 AND number = ?4 AND outcome = 'running'
             """)
+        expiredLeases = try make("SELECT id, job FROM runs WHERE status = 'running' AND lease_expires_at <= ?1 ORDER BY lease_expires_at")
+        orphanedRuns = try make("SELECT id, job FROM runs WHERE status = 'running' AND lease_owner = ?1")
+        // Bounded scan: at most 256 ready runs are looked at per claim.
+        readyRuns = try make("""
+            SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?1 ORDER BY available_at, id LIMIT 256
+            """)
+        runningCount = try make("SELECT count(*) FROM runs WHERE status = 'running' AND job = ?1")
+        claimRun = try make("""
+            UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = ?1, lease_expires_at = ?2,
+              started_at = coalesce(started_at, ?3) WHERE id = ?4 RETURNING execution, input, created_at
+            """)
+        startExecution = try make("INSERT INTO executions (run_id, number, worker, started_at) VALUES (?1, ?2, ?3, ?4)")
         statements = prepared
     }
 
@@ -89,6 +103,14 @@ final class CommitStatements {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
+        bind(statement, values)
+        let code = sqlite3_step(statement)
+        if code == SQLITE_ROW { return 1 }
+        guard code == SQLITE_DONE else { throw error(code) }
+        return Int(sqlite3_changes(connection))
+    }
+
+    private func bind(_ statement: OpaquePointer, _ values: [Value]) {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {
@@ -105,10 +127,34 @@ final class CommitStatements {
                 }
             }
         }
-        let code = sqlite3_step(statement)
-        if code == SQLITE_ROW { return 1 }
-        guard code == SQLITE_DONE else { throw error(code) }
-        return Int(sqlite3_changes(connection))
+    }
+
+    /// Binds and steps through the rows of a query, calling `row` for each until it returns
+    /// false; then resets.
+    func query(_ statement: OpaquePointer, _ values: [Value], _ row: (OpaquePointer) throws -> Bool) throws {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        bind(statement, values)
+        // Bounded by the query's rows (and its LIMIT).
+        while true {
+            let code = sqlite3_step(statement)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw error(code) }
+            if try !row(statement) { return }
+        }
+    }
+
+    static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
+        sqlite3_column_text(statement, column).map { String(cString: $0) } ?? ""
+    }
+
+    static func blob(_ statement: OpaquePointer, _ column: Int32) -> Data? {
+        guard sqlite3_column_type(statement, column) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, column) else { return Data() }
+        return Data(bytes: bytes, count: count)
     }
 
     /// The connection's last error as an `ExecutorError`.

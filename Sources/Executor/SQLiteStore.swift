@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The SQLite store: one database file in WAL mode with a busy timeout, every write a
 /// `BEGIN IMMEDIATE` transaction, so several worker processes on one host share it safely
@@ -272,20 +273,20 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     /// `claim` inside the caller's transaction.
     func claim(_ db: Database, _ request: ClaimRequest) throws -> ClaimedRun? {
-        guard let (runID, job) = try pickRun(db, request) else { return nil }
+        // The common part on statements prepared once (a claim ends most runs' transactions).
+        let s = try commitStatements(db)
+        guard let (runID, job) = try pickRun(s, request) else { return nil }
         let now = request.now.microseconds
         let expiry = (request.now + request.leaseSeconds)
-        guard let claimed = try Row.fetchOne(db.cachedStatement(sql: """
-            UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = ?, lease_expires_at = ?,
-              started_at = coalesce(started_at, ?) WHERE id = ? RETURNING execution, input, created_at
-            """), arguments: [request.worker, expiry.microseconds, now, runID]) else {
+        var claimed: (execution: Int64, input: Data?, createdAt: Timestamp)?
+        try s.query(s.claimRun, [.text(request.worker), .int(expiry.microseconds), .int(now), .text(runID)]) { row in
+            claimed = (sqlite3_column_int64(row, 0), CommitStatements.blob(row, 1), Timestamp(microseconds: sqlite3_column_int64(row, 2)))
+            return false
+        }
+        guard let (execution, input, createdAt) = claimed else {
             throw ExecutorError.database("run \(runID) vanished while being claimed")
         }
-        let execution: Int64 = claimed[0]
-        let input: Data? = claimed[1]
-        let createdAt = Timestamp(microseconds: claimed[2])
-        try db.cachedStatement(sql: "INSERT INTO executions (run_id, number, worker, started_at) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [runID, execution, request.worker, now])
+        try s.run(s.startExecution, [.text(runID), .int(execution), .text(request.worker), .int(now)])
         guard execution > 1 else {
             // A first execution has no history to replay or abandon.
             return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job, input: input,
@@ -331,43 +332,36 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
     /// keeps its concurrency slot), then the oldest ready run whose job is under its limit.
     /// Reads only what it needs: expired leases through their own index, running counts only
     /// for jobs that have a limit.
-    private func pickRun(_ db: Database, _ request: ClaimRequest) throws -> (String, String)? {
+    private func pickRun(_ s: CommitStatements, _ request: ClaimRequest) throws -> (String, String)? {
         let now = request.now.microseconds
-        let expired = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, job FROM runs WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at
-            """), arguments: [now])
-        while let row = try expired.next() {
-            let job: String = row[1]
-            if request.jobs[job] != nil { return (row[0], job) }
+        var picked: (String, String)?
+        func take(_ row: OpaquePointer) -> Bool {
+            let job = CommitStatements.text(row, 1)
+            guard request.jobs[job] != nil else { return true }
+            picked = (CommitStatements.text(row, 0), job)
+            return false
         }
-        for worker in request.deadWorkers.sorted() {
-            let orphaned = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, job FROM runs WHERE status = 'running' AND lease_owner = ?
-                """), arguments: [worker])
-            while let row = try orphaned.next() {
-                let job: String = row[1]
-                if request.jobs[job] != nil { return (row[0], job) }
-            }
+        try s.query(s.expiredLeases, [.int(now)], take)
+        for worker in request.deadWorkers.sorted() where picked == nil {
+            try s.query(s.orphanedRuns, [.text(worker)], take)
         }
-        // Bounded scan: at most 256 ready runs are looked at per claim.
-        let ready = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?
-            ORDER BY available_at, id LIMIT 256
-            """), arguments: [now])
+        if let picked { return picked }
         var running: [String: Int] = [:]
-        while let row = try ready.next() {
-            let job: String = row[1]
-            guard let limit = request.jobs[job] else { continue }
+        try s.query(s.readyRuns, [.int(now)]) { row in
+            let job = CommitStatements.text(row, 1)
+            guard let limit = request.jobs[job] else { return true }
             if let limit {
                 if running[job] == nil {
-                    running[job] = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM runs WHERE status = 'running' AND job = ?"),
-                                                    arguments: [job]) ?? 0
+                    var count = 0
+                    try s.query(s.runningCount, [.text(job)]) { count = Int(sqlite3_column_int64($0, 0)); return false }
+                    running[job] = count
                 }
-                if running[job]! >= limit { continue }
+                if running[job]! >= limit { return true }
             }
-            return (row[0], job)
+            picked = (CommitStatements.text(row, 0), job)
+            return false
         }
-        return nil
+        return picked
     }
 
     @discardableResult
