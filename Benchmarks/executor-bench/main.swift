@@ -4,12 +4,17 @@
 // (`pip install dbos`). A separate command, never part of `swift test`.
 //
 //   swift build -c release --product executor-bench
-//   .build/release/executor-bench [--runs 2000] [--steps 10] [--repeat 5] [--full-runs 30] [--workers 1,4,16] [--no-dbos]
+//   .build/release/executor-bench [--runs 2000] [--steps 10] [--repeat 5] [--full-runs 30]
+//                                 [--workers 1,4,16] [--in-flight 16,64] [--no-dbos]
+//   .build/release/executor-bench --only raw-c|raw-grdb|ledger-sql|ledger-sql-batched|executor|executor-async
+//                                 (one variant once, for perf and strace)
 //
 // The executor figure includes enqueueing the runs; each run has --steps no-op steps. With
-// several workers (threads), concurrent commits are written together (group commit). Every
-// figure is the median of --repeat rounds, and the rounds interleave the variants so that
-// background load on the machine hits them alike.
+// several workers (threads), or async bodies with several runs in flight, concurrent commits
+// are written together (group commit). "Ledger SQL alone" issues the executor's statements
+// from C without the executor: the ceiling its rows and rules allow. Every figure is the
+// median of --repeat rounds, and the rounds interleave the variants so that background load
+// on the machine hits them alike.
 import Executor
 import Foundation
 import GRDB
