@@ -116,8 +116,11 @@ public struct PricingLibrary: Sendable {
                 continue
             }
             do {
-                files.append(try PricingFile.parse(text, file: shown, relativePath: relative.isEmpty ? url.lastPathComponent : relative,
-                                                   sha256: SHA256.hex(of: Array(data))))
+                let file = try PricingFile.parse(text, file: shown, relativePath: relative.isEmpty ? url.lastPathComponent : relative,
+                                                 sha256: SHA256.hex(of: Array(data)))
+                let misplaced = relative.isEmpty ? [] : Self.placementProblems(file, relative: relative, text: text, shown: shown)
+                diagnostics += misplaced
+                if misplaced.isEmpty { files.append(file) }
             } catch {
                 switch error {
                 case .invalid(let problems): diagnostics += problems
@@ -145,6 +148,44 @@ public struct PricingLibrary: Sendable {
                                           hint: YAMLReader.suggestion(for: name, among: byName.keys.sorted())))
         }
         return (catalogs, defaultName, diagnostics)
+    }
+}
+
+extension PricingLibrary {
+    /// A file found in a pricing folder lives at `<catalog>/<provider>.yaml` (SPEC §3): a file
+    /// whose `catalog:` or `provider:` says otherwise was most likely copied and not updated,
+    /// and would otherwise land silently in another catalog or under another name. Files
+    /// directly in the folder given are checked for their name only, and a file named on the
+    /// command line is not checked.
+    static func placementProblems(_ file: PricingFile, relative: String, text: String, shown: String) -> [Diagnostic] {
+        let components = (relative as NSString).pathComponents
+        let stem = ((components.last ?? relative) as NSString).deletingPathExtension
+        var problems: [Diagnostic] = []
+        if components.count >= 2 {
+            let folder = components[components.count - 2]
+            if folder != file.catalog {
+                problems.append(Diagnostic(file: shown, line: keyLine(text, "catalog"), column: 1, keyPath: "catalog",
+                                           message: "catalog '\(file.catalog)' does not match the folder '\(folder)' the file is in",
+                                           hint: "set catalog: \(folder), or move the file to a folder named '\(file.catalog)'"))
+            }
+        }
+        if stem != file.provider {
+            let name = (components.last ?? relative)
+            problems.append(Diagnostic(file: shown, line: keyLine(text, "provider"), column: 1, keyPath: "provider",
+                                       message: "provider '\(file.provider)' does not match the file name '\(name)'",
+                                       hint: "set provider: \(stem), or rename the file to \(file.provider).\((name as NSString).pathExtension)"))
+        }
+        return problems
+    }
+
+    /// The 1-based line of a top-level `key:` in YAML text, when there is one.
+    static func keyLine(_ text: String, _ key: String) -> Int? {
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            if line.hasPrefix(key + ":") { return number }
+        }
+        return nil
     }
 }
 

@@ -116,23 +116,40 @@ struct CatalogTests {
         #expect(try load([root]).catalog(named: "js")?.file("j")?.plan(named: "p")?.monthlyFee == 1)
     }
 
-    @Test(.disabled("QUESTIONABLE: a file's catalog: and provider: are not checked against its folder and file name, so pricing/seed-x/acme.yaml saying catalog: other silently lands in catalog 'other'"))
+    @Test("a file whose catalog or provider disagrees with its folder or name is an error")
     func folderAndCatalogDisagree() throws {
         let root = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         try write(providerYAML(provider: "acme", catalog: "other"), to: "seed-x/acme.yaml", under: root)
-        #expect(loadDiagnostics([root]).count == 1)
+        try write(providerYAML(provider: "acme", catalog: "seed-x"), to: "seed-x/copy.yaml", under: root)
+        let diagnostics = loadDiagnostics([root])
+        #expect(diagnostics.map(\.description) == [
+            "\(root.path)/seed-x/acme.yaml:3:1: catalog: catalog 'other' does not match the folder 'seed-x' the file is in\n"
+                + "  hint: set catalog: seed-x, or move the file to a folder named 'other'",
+            "\(root.path)/seed-x/copy.yaml:2:1: provider: provider 'acme' does not match the file name 'copy.yaml'\n"
+                + "  hint: set provider: copy, or rename the file to acme.yaml",
+        ])
+    }
+
+    @Test("a file named on the command line is not held to the folder layout")
+    func explicitFileIsLenient() throws {
+        let root = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try write(providerYAML(provider: "acme", catalog: "draft"), to: "elsewhere/my-draft.yaml", under: root)
+        let library = try load([root.appendingPathComponent("elsewhere/my-draft.yaml")])
+        #expect(library.catalog(named: "draft")?.file("acme") != nil)
     }
 
     @Test("a provider defined twice in one catalog is an error")
     func duplicateProvider() throws {
         let root = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        try write(providerYAML(provider: "acme", catalog: "dup"), to: "dup/a.yaml", under: root)
-        try write(providerYAML(provider: "acme", catalog: "dup", fee: "50"), to: "dup/b.yaml", under: root)
+        // The same provider in one folder can only come as two spellings of its file name.
+        try write(providerYAML(provider: "acme", catalog: "dup"), to: "dup/acme.yaml", under: root)
+        try write(providerYAML(provider: "acme", catalog: "dup", fee: "50"), to: "dup/acme.yml", under: root)
         let diagnostics = loadDiagnostics([root])
         #expect(diagnostics.map(\.description) == [
-            "\(root.path)/dup/b.yaml: provider: provider 'acme' is defined twice in catalog 'dup' (also in dup/a.yaml)\n  hint: keep one file per provider per catalog",
+            "\(root.path)/dup/acme.yml: provider: provider 'acme' is defined twice in catalog 'dup' (also in dup/acme.yaml)\n  hint: keep one file per provider per catalog",
         ])
     }
 
@@ -161,7 +178,7 @@ struct CatalogTests {
         try write(providerYAML(catalog: "x", fee: "lots"), to: "x/a.yaml", under: root)
         try write(providerYAML(catalog: "x", fee: "-1").replacingOccurrences(of: "provider: acme", with: "provider: other"),
                   to: "x/b.yaml", under: root)
-        try write(providerYAML(catalog: "y"), to: "y/fine.yaml", under: root)
+        try write(providerYAML(catalog: "y"), to: "y/acme.yaml", under: root)
         let diagnostics = loadDiagnostics([shippedPricingRoot, root])
         #expect(diagnostics.map(\.description) == [
             "\(root.path)/x/a.yaml:11:34: plans[0].monthly_fee: expected a number, found \"lots\"\n  hint: write a plain decimal number such as 1500 or 0.00004",
