@@ -213,7 +213,10 @@ private final class WorkloadParser {
         case .mapping(let mapping):
             let keys = mapping.keys.compactMap(\.string)
             if keys.contains("dist") {
-                return distribution(node, at: path, minimum: minimum).map(NumericSpec.distribution)
+                guard let parsed = distribution(node, at: path, minimum: minimum) else { return nil }
+                // `{dist: fixed, value: v}` is certain: the same as writing v.
+                if mapping["dist"]?.string == "fixed", case .uniform(let value, _) = parsed { return .fixed(value) }
+                return .distribution(parsed)
             }
             guard let fields = reader.mapping(node, at: path, allowed: ["low", "typical", "high"]) else { return nil }
             let low = fields.required("low", in: reader).flatMap { reader.decimal($0, at: fields.path("low"), minimum: minimum) }

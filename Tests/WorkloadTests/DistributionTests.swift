@@ -144,11 +144,13 @@ struct DistributionTests {
         #expect(job.specs["runs_per_month"] == .band(low: 1000, typical: 3000, high: 8000))
     }
 
-    @Test("fixed is a degenerate uniform")
+    @Test("{dist: fixed} is a certain value, as if the number were written")
     func parseFixed() throws {
         let job = try F.parse(F.oneJob("runs_per_month: 10\nstep_seconds: {dist: fixed, value: 7}")).jobs[0]
         #expect(job.stepSeconds == 7)
-        #expect(job.specs["step_seconds"] == .distribution(.uniform(min: 7, max: 7)))
+        #expect(job.specs["step_seconds"] == nil, "not uncertain: simulate and workload validate treat it as fixed")
+        let plain = try F.parse(F.oneJob("runs_per_month: 10\nstep_seconds: 7")).jobs[0]
+        #expect(job == plain)
     }
 
     @Test("normal parses with mean and sd")
