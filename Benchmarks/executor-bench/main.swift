@@ -134,6 +134,8 @@ func rawGRDB(_ sync: SQLiteStore.Synchronous, commits: Int) throws -> Double {
 /// transaction), then the workers run them all. Enqueueing is included in the time.
 /// Commits per transaction of the last executor round, by variant (group commit at work).
 nonisolated(unsafe) var commitsPerTransaction: [String: [Double]] = [:]
+/// CPU microseconds spent writing commits, per step, by variant.
+nonisolated(unsafe) var writerMicrosecondsPerStep: [String: [Double]] = [:]
 
 func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, workers: Int) throws -> Double {
     let store = try SQLiteStore(path: freshPath("executor-\(sync.rawValue)"), synchronous: sync)
@@ -159,6 +161,7 @@ func check(_ store: SQLiteStore, key: String, completed: Int, runs: Int, steps: 
     precondition(usage.total.steps == runs * steps && usage.total.stepAttempts == runs * steps, "the ledger counts every step once")
     let counts = store.groupCommitCounts
     commitsPerTransaction[key, default: []].append(Double(counts.commits) / Double(max(1, counts.transactions)))
+    writerMicrosecondsPerStep[key, default: []].append(store.commitWriteCPUSeconds * 1e6 / Double(runs * steps))
 }
 
 /// The same steps with an async body (`JobDefinition.async`), `inFlight` runs at once.
@@ -327,7 +330,8 @@ if let only = options.only {
     case "executor": rate = try executorSteps(.normal, runs: options.runs, steps: options.steps, workers: options.workerCounts.first ?? 1)
     default: fatalError("--only takes raw-c, raw-grdb, ledger-sql or executor")
     }
-    let batch = commitsPerTransaction.values.first.flatMap(\.first).map { String(format: " (%.1f commits per transaction)", $0) } ?? ""
+    let batch = (commitsPerTransaction.values.first.flatMap(\.first).map { String(format: " (%.1f commits per transaction)", $0) } ?? "")
+        + (writerMicrosecondsPerStep.values.first.flatMap(\.first).map { String(format: ", writer CPU %.2f µs per step", $0) } ?? "")
     print("\(only): \(format(rate)) per second" + batch)
     exit(0)
 }

@@ -225,6 +225,13 @@ extension SQLiteStore {
         return writer
     }
 
+    /// CPU time of the calling thread so far.
+    static func threadCPUNanoseconds() -> Int {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return spec.tv_sec * 1_000_000_000 + spec.tv_nsec
+    }
+
     /// Writes the waiting commits, one transaction per round, and wakes their callers. The
     /// caller must have set `leaderActive`. A leader keeps writing while commits wait (the
     /// writer of a busy executor stays busy); a worker thread leading (`handOff`) passes the
@@ -246,10 +253,13 @@ extension SQLiteStore {
             let batch = group.pending
             group.pending = []
             group.lock.unlock()
+            let cpu = Self.threadCPUNanoseconds()
             writeBatch(batch)
+            let spent = Self.threadCPUNanoseconds() - cpu
             group.lock.lock()
             group.transactions += 1
             group.commits += batch.count
+            group.writeCPUNanoseconds += spent
             group.lock.unlock()
             for item in batch { item.finish() }
             group.lock.lock()
@@ -418,8 +428,9 @@ final class GroupCommit: @unchecked Sendable {
     static let leadSeconds = 0.1
     /// The writer thread, once started.
     var writer: CommitWriter?
-    /// Run commits written, and the transactions they took (guarded by `lock`).
-    var commits = 0, transactions = 0
+    /// Run commits written, the transactions they took, and the CPU time the writing thread
+    /// spent in them (guarded by `lock`).
+    var commits = 0, transactions = 0, writeCPUNanoseconds = 0
     var pending: [Request] = []
     var leaderActive = false
 }

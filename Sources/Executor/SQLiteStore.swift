@@ -36,6 +36,13 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         groupCommit.lock.withLock { (groupCommit.commits, groupCommit.transactions) }
     }
 
+    /// CPU seconds the threads that wrote commits spent writing them (SQLite included): with
+    /// `groupCommitCounts`, the writer's cost per commit, less sensitive to a busy machine than
+    /// wall-clock rates.
+    public var commitWriteCPUSeconds: Double {
+        groupCommit.lock.withLock { Double(groupCommit.writeCPUNanoseconds) / 1e9 }
+    }
+
     func commitStatements(_ db: Database) throws -> CommitStatements {
         if let hot { return hot }
         let made = try CommitStatements(db.sqliteConnection!)
