@@ -165,6 +165,7 @@ public final class Executor: @unchecked Sendable {
         for _ in 0..<count {
             let identity = WorkerIdentity.current(id: ids.makeID(prefix: "worker"))
             try store.registerWorker(identity, at: clock.now())
+            shared.join(identity.id)
             loops.append(WorkerLoop(identity: identity, executor: self, shared: shared, keeper: keeper))
         }
         return loops
@@ -181,10 +182,16 @@ public final class Executor: @unchecked Sendable {
 
         private let lock = NSLock()
         private var stopped = false
+        /// The workers of this call.
+        private var members: Set<String> = []
         private(set) var firstError: (any Error)?
         private var collected = Summary()
 
         var isStopped: Bool { lock.withLock { stopped } }
+
+        func isMember(_ worker: String) -> Bool { lock.withLock { members.contains(worker) } }
+
+        func join(_ worker: String) { lock.withLock { _ = members.insert(worker) } }
         var summary: Summary { lock.withLock { collected } }
 
         func fail(_ error: any Error) {

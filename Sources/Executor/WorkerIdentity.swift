@@ -18,16 +18,19 @@ public struct WorkerIdentity: Sendable, Hashable {
 
     /// An identity for a worker of the current process.
     public static func current(id: String) -> WorkerIdentity {
-        let pid = getpid()
-        return WorkerIdentity(id: id, host: ProcessInfo.processInfo.hostName, pid: pid, processStart: processStartTicks(pid))
+        WorkerIdentity(id: id, host: thisHost, pid: getpid(), processStart: thisProcessStart)
     }
+
+    /// This host's name and this process's start, read once.
+    static let thisHost = ProcessInfo.processInfo.hostName
+    static let thisProcessStart = processStartTicks(getpid())
 
     /// True only when this worker's process is known to be gone: same host, and no process
     /// with its pid and start time. Workers on other hosts are never declared dead (their
     /// leases expire instead).
     public var isKnownDead: Bool {
-        guard host == ProcessInfo.processInfo.hostName else { return false }
-        if pid == getpid() { return processStart != Self.processStartTicks(pid) }
+        guard host == Self.thisHost else { return false }
+        if pid == getpid() { return processStart != Self.thisProcessStart }
         if kill(pid, 0) != 0 && errno == ESRCH { return true }
         guard let recorded = processStart, let now = Self.processStartTicks(pid) else { return false }
         return recorded != now

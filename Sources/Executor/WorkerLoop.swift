@@ -99,6 +99,10 @@ final class WorkerLoop: @unchecked Sendable {
             }
             return 0
         }
+        // Nothing is queued or waiting, and every running run is held by a worker of this same
+        // call: those workers finish (or re-claim, after a sleep or backoff) their own runs, so
+        // this one is done, rather than polling until the last of them ends.
+        if pending.nextReadyAt == nil, pending.leaseHolders.allSatisfy({ shared.isMember($0.id) }) { return nil }
         idleRounds += 1
         let now = clock.now()
         let next = [pending.nextReadyAt, pending.nextLeaseExpiry].compactMap { $0 }.min()
