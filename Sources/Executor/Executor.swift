@@ -161,14 +161,12 @@ public final class Executor: @unchecked Sendable {
     }
 
     private func makeWorkers(_ count: Int, shared: SharedState, keeper: LeaseKeeper?) throws -> [WorkerLoop] {
-        var loops: [WorkerLoop] = []
-        for _ in 0..<count {
-            let identity = WorkerIdentity.current(id: ids.makeID(prefix: "worker"))
-            try store.registerWorker(identity, at: clock.now())
+        let identities = (0..<count).map { _ in WorkerIdentity.current(id: ids.makeID(prefix: "worker")) }
+        try store.registerWorkers(identities, at: clock.now())
+        return identities.map { identity in
             shared.join(identity.id)
-            loops.append(WorkerLoop(identity: identity, executor: self, shared: shared, keeper: keeper))
+            return WorkerLoop(identity: identity, executor: self, shared: shared, keeper: keeper)
         }
-        return loops
     }
 
     /// State the workers of one `run` share.

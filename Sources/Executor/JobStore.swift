@@ -8,8 +8,8 @@ import Foundation
 /// refuses it (`ExecutorError.leaseLost`) unless the caller still holds the run's lease: its
 /// fencing token (the run's execution number) must be current.
 public protocol JobStore: AnyObject, Sendable {
-    /// Records a worker so that others can tell when it has died.
-    func registerWorker(_ worker: WorkerIdentity, at time: Timestamp) throws
+    /// Records workers (in one transaction) so that others can tell when they have died.
+    func registerWorkers(_ workers: [WorkerIdentity], at time: Timestamp) throws
     /// Adds runs in one transaction, each `(request, id)` in order: a run is created, or the
     /// existing one with the same job and idempotency key (also one earlier in `requests`) is
     /// found. All or none are added.
@@ -34,6 +34,11 @@ public protocol JobStore: AnyObject, Sendable {
 }
 
 extension JobStore {
+    /// Records one worker.
+    public func registerWorker(_ worker: WorkerIdentity, at time: Timestamp) throws {
+        try registerWorkers([worker], at: time)
+    }
+
     /// `commit` for async bodies: suspends instead of blocking, so that a store can write the
     /// commits of many runs together. This default blocks the calling thread.
     public func commitAsync(_ commit: RunCommit) async throws -> ClaimedRun? {

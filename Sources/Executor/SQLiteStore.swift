@@ -243,12 +243,15 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
 
     // MARK: JobStore
 
-    public func registerWorker(_ worker: WorkerIdentity, at time: Timestamp) throws {
+    public func registerWorkers(_ workers: [WorkerIdentity], at time: Timestamp) throws {
         try write { db in
-            try db.cachedStatement(sql: """
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO workers (id, host, pid, process_start, started_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                """).execute(arguments: [worker.id, worker.host, Int64(worker.pid), worker.processStart, time.microseconds])
+                """)
+            for worker in workers {
+                try insert.execute(arguments: [worker.id, worker.host, Int64(worker.pid), worker.processStart, time.microseconds])
+            }
         }
     }
 
