@@ -54,14 +54,19 @@ public struct ShellStep: Sendable {
             env["COSTSIM_MAX_ATTEMPTS"] = String(attempt.maxAttempts)
         }
         process.environment = env
+        // The step's output goes to a temporary file that is unlinked at once: the open handles
+        // keep it alive, and nothing is left behind even when costsim is killed mid-step.
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-step-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
-              let output = try? FileHandle(forWritingTo: outputURL) else {
+              let output = try? FileHandle(forWritingTo: outputURL),
+              let reader = try? FileHandle(forReadingFrom: outputURL) else {
+            try? FileManager.default.removeItem(at: outputURL)
             throw ShellStepError(command: command, status: nil, output: "cannot create a temporary file for the step's output")
         }
+        try? FileManager.default.removeItem(at: outputURL)
         defer {
             try? output.close()
-            try? FileManager.default.removeItem(at: outputURL)
+            try? reader.close()
         }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
@@ -86,7 +91,7 @@ public struct ShellStep: Sendable {
         } else {
             finished.wait()
         }
-        let text = Self.tail(outputURL)
+        let text = Self.tail(reader)
         if timedOut {
             throw ShellStepError(command: command, status: nil, output: text, timeoutSeconds: timeoutSeconds)
         }
@@ -102,9 +107,7 @@ public struct ShellStep: Sendable {
     }
 
     /// The last `outputLimit` bytes of the file, as text.
-    static func tail(_ url: URL) -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return "" }
-        defer { try? handle.close() }
+    static func tail(_ handle: FileHandle) -> String {
         let size = (try? handle.seekToEnd()) ?? 0
         let start = size > UInt64(outputLimit) ? size - UInt64(outputLimit) : 0
         try? handle.seek(toOffset: start)

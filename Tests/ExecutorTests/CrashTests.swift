@@ -118,6 +118,26 @@ import Testing
         try Self.checkInvariants(folder, runs: 6, crashes: crashes, exact: false)
     }
 
+    @Test func aKillDuringAShellStepLeavesNoTemporaryFile() throws {
+        let folder = try ScratchFolder()
+        _ = try folder.write("jobs.yaml", """
+            version: 1
+            jobs:
+              slow:
+                steps:
+                  - {name: wait, run: "touch started; sleep 3"}
+            """)
+        let temporary = folder.path("tmp")
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        // Bounded: the step starts well within 2 s; the kill lands while it sleeps.
+        let killed = try CostsimBinary.run(["exec", "jobs.yaml", "--db", "ledger.db"], in: folder,
+                                           environment: ["TMPDIR": temporary], killAfter: 2)
+        #expect(killed.killed, "\(killed)")
+        #expect(FileManager.default.fileExists(atPath: folder.path("started")), "the step was running when the kill came")
+        let left = try FileManager.default.contentsOfDirectory(atPath: temporary).filter { $0.hasPrefix("costsim-step-") }
+        #expect(left.isEmpty, "the step's output file is unlinked as soon as it is open: \(left)")
+    }
+
     @Test func twoWorkerProcessesOnOneDatabaseNeverRunTheSameAttemptTwice() throws {
         let folder = try setUp()
         let arguments = ["exec", "jobs.yaml", "--runs", "12", "--db", "ledger.db", "--idempotency-key", "batch-1", "--workers", "2"]
