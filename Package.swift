@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "CostModel", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Simulation", "Workload", "CostModel"]),
         .testTarget(name: "CostsimCLITests", dependencies: ["costsim"]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Workload", "CostModel", "costsim", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "Workload", "CostModel", "costsim", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
     ]
 )

@@ -13,8 +13,10 @@ import Foundation
 /// }
 /// ```
 ///
-/// One execution's body runs as one task; the context is not shared with other tasks.
-public final class AsyncRunContext: ExecutionDetails, @unchecked Sendable {
+/// One execution's body runs as one task; the context is not `Sendable`, so steps cannot be
+/// started from child tasks (`async let`, task groups) and interleave: a run's steps run one at
+/// a time, which is what its ledger records.
+public final class AsyncRunContext: ExecutionDetails {
 
     /// Runs `work` once, durably (see `RunContext.step`): a step that already succeeded returns
     /// its recorded result without running.

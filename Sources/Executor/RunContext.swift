@@ -102,8 +102,9 @@ public final class RunContext: ExecutionDetails {
 }
 
 /// What both kinds of body see about the execution in progress: `RunContext` (synchronous
-/// bodies) and `AsyncRunContext` (async bodies).
-public class ExecutionDetails: @unchecked Sendable {
+/// bodies) and `AsyncRunContext` (async bodies). Not `Sendable`: one execution's steps run one
+/// at a time, in the body's own task or thread.
+public class ExecutionDetails {
     let state: RunState
 
     /// The run's id.

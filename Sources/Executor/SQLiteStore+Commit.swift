@@ -67,9 +67,10 @@ final class CommitStatements {
             """)
         expiredLeases = try make("SELECT id, job FROM runs WHERE status = 'running' AND lease_expires_at <= ?1 ORDER BY lease_expires_at")
         orphanedRuns = try make("SELECT id, job FROM runs WHERE status = 'running' AND lease_owner = ?1")
-        // Bounded scan: at most 256 ready runs are looked at per claim.
+        // The oldest ready run of the jobs given (a JSON array): other jobs' runs never hide it.
         readyRuns = try make("""
-            SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?1 ORDER BY available_at, id LIMIT 256
+            SELECT id, job FROM runs WHERE status IN ('queued', 'waiting') AND available_at <= ?1
+              AND job IN (SELECT value FROM json_each(?2)) ORDER BY available_at, id LIMIT 1
             """)
         runningCount = try make("SELECT count(*) FROM runs WHERE status = 'running' AND job = ?1")
         claimRun = try make("""
@@ -157,6 +158,19 @@ final class CommitStatements {
             sqlite3_bind_blob(statement, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
         }
     }
+
+    /// `names` as a JSON array of strings (for `json_each`), remembered for the next claim,
+    /// which nearly always asks for the same jobs.
+    func jobsJSON(_ names: [String]) -> String {
+        if names == lastJobs { return lastJobsJSON }
+        let data = (try? JSONSerialization.data(withJSONObject: names)) ?? Data("[]".utf8)
+        lastJobs = names
+        lastJobsJSON = String(decoding: data, as: UTF8.self)
+        return lastJobsJSON
+    }
+
+    private var lastJobs: [String] = []
+    private var lastJobsJSON = "[]"
 
     /// Binds and steps through the rows of a query, calling `row` for each until it returns
     /// false; then resets.
@@ -265,12 +279,14 @@ extension SQLiteStore {
     /// wait long behind the others.
     func lead(handOff: Bool = true) {
         let group = groupCommit
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(GroupCommit.leadSeconds * 1e9)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(group.leadSeconds * 1e9)
         group.lock.lock()
+        var rounds = 0
         // Bounded: each round empties the queue; the loop ends when it stays empty, or at the
-        // deadline with a hand-off.
+        // deadline with a hand-off. Never before the first round: it holds the leader's own
+        // request, which its caller reads as written once `lead` returns.
         while !group.pending.isEmpty {
-            if handOff && DispatchTime.now().uptimeNanoseconds > deadline {
+            if handOff && rounds > 0 && DispatchTime.now().uptimeNanoseconds > deadline {
                 let writer = commitWriter(locked: group)
                 group.lock.unlock()
                 writer.wake.signal()
@@ -278,6 +294,7 @@ extension SQLiteStore {
             }
             let batch = group.pending
             group.pending = []
+            rounds += 1
             group.lock.unlock()
             let cpu = Self.threadCPUNanoseconds()
             writeBatch(batch)
@@ -299,18 +316,33 @@ extension SQLiteStore {
     /// transaction is rolled back and written again with a savepoint around each commit, so a
     /// refused commit fails alone.
     private func writeBatch(_ batch: [GroupCommit.Request]) {
+        var savepoints = false
         if batch.count > 1 {
-            if (try? writeTransaction(batch, savepoints: false)) != nil { return }
-            for item in batch {
-                item.error = nil
-                item.claimed = nil
+            do {
+                try writeTransaction(batch, savepoints: false)
+                return
+            } catch {
+                // A commit of the batch was refused: write again with a savepoint around each,
+                // so it fails alone. When the transaction itself failed (busy, disk), retrying
+                // would only wait again: every commit fails with it.
+                if batch.contains(where: { $0.error != nil }) {
+                    for item in batch {
+                        item.error = nil
+                        item.claimed = nil
+                    }
+                    savepoints = true
+                } else {
+                    for item in batch { item.error = error }
+                }
             }
         }
-        do {
-            try writeTransaction(batch, savepoints: batch.count > 1)
-        } catch {
-            // The transaction failed as a whole: every commit of the batch failed with it.
-            for item in batch where item.error == nil { item.error = error }
+        if batch.count == 1 || savepoints {
+            do {
+                try writeTransaction(batch, savepoints: savepoints)
+            } catch {
+                // The transaction failed as a whole: every commit of the batch failed with it.
+                for item in batch where item.error == nil { item.error = error }
+            }
         }
         for item in batch {
             guard let error = item.error else { continue }
@@ -452,7 +484,7 @@ final class GroupCommit: @unchecked Sendable {
     /// went from about 24,000 to 30,000 steps/s; 10,000 yields gained nothing more.
     static let spinLimit = 1000
     /// How long a worker thread leads before it hands the queue to the writer thread.
-    static let leadSeconds = 0.1
+    var leadSeconds = 0.1
     /// The writer thread, once started.
     var writer: CommitWriter?
 

@@ -356,19 +356,19 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             try s.query(s.orphanedRuns, [.text(worker)], take)
         }
         if let picked { return picked }
-        var running: [String: Int] = [:]
-        try s.query(s.readyRuns, [.int(now)]) { row in
-            let job = CommitStatements.text(row, 1)
-            guard let limit = request.jobs[job] else { return true }
+        // The jobs that may start a run now: no limit, or fewer running runs than the limit.
+        var eligible: [String] = []
+        for (job, limit) in request.jobs.sorted(by: { $0.key < $1.key }) {
             if let limit {
-                if running[job] == nil {
-                    var count = 0
-                    try s.query(s.runningCount, [.text(job)]) { count = Int(sqlite3_column_int64($0, 0)); return false }
-                    running[job] = count
-                }
-                if running[job]! >= limit { return true }
+                var running = 0
+                try s.query(s.runningCount, [.text(job)]) { running = Int(sqlite3_column_int64($0, 0)); return false }
+                if running >= limit { continue }
             }
-            picked = (CommitStatements.text(row, 0), job)
+            eligible.append(job)
+        }
+        guard !eligible.isEmpty else { return nil }
+        try s.query(s.readyRuns, [.int(now), .text(s.jobsJSON(eligible))]) { row in
+            picked = (CommitStatements.text(row, 0), CommitStatements.text(row, 1))
             return false
         }
         return picked

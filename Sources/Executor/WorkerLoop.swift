@@ -65,8 +65,8 @@ final class WorkerLoop: @unchecked Sendable {
         defer { finishMarkers() }
         let limits = claimLimits(jobs)
         var idleRounds = 0
-        // Bounded as `run(jobs:)`.
-        while !shared.isStopped {
+        // Bounded as `run(jobs:)`; a cancelled task stops like the stop flag.
+        while !shared.isStopped && !Task.isCancelled {
             if let deadline = configuration.deadline, clock.now() >= deadline { return }
             if var claimed = try store.claim(claimRequest(limits)) {
                 idleRounds = 0
@@ -102,7 +102,9 @@ final class WorkerLoop: @unchecked Sendable {
         // Nothing is queued or waiting, and every running run is held by a worker of this same
         // call: those workers finish (or re-claim, after a sleep or backoff) their own runs, so
         // this one is done, rather than polling until the last of them ends.
-        if pending.nextReadyAt == nil, pending.leaseHolders.allSatisfy({ shared.isMember($0.id) }) { return nil }
+        // (Never when this worker itself still holds a run: that lease must expire and be taken.)
+        if pending.nextReadyAt == nil, !pending.leaseHolders.contains(where: { $0.id == identity.id }),
+           pending.leaseHolders.allSatisfy({ shared.isMember($0.id) }) { return nil }
         idleRounds += 1
         let now = clock.now()
         let next = [pending.nextReadyAt, pending.nextLeaseExpiry].compactMap { $0 }.min()

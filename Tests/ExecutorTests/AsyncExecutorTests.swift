@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 @testable import Executor
 
@@ -175,6 +176,73 @@ import Testing
         let outcomes = try h.attempts().filter { $0.step == "long" }.map(\.outcome)
         #expect(outcomes.first == "abandoned", "the first attempt was taken over, not committed")
         #expect(try h.runStatus(run.runID) == "completed", "the run was finished after the thief's lease expired")
+    }
+}
+
+/// Findings of a review of the group commit and the claim, each checked for real.
+@Suite struct GroupCommitReviewTests {
+    @Test func aLeaderHandsOffOnlyAfterWritingItsOwnCommit() throws {
+        let h = try Harness()
+        h.store.groupCommit.lock.withLock { h.store.groupCommit.leadSeconds = 0 }   // hand off at every chance
+        let job = JobDefinition(name: "job") { run in
+            for index in 1...3 { try run.step("s\(index)") {} }
+        }
+        let executor = Executor(store: h.store, jobs: [job])
+        _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "job"), count: 200))
+        let summary = try executor.run(workers: 8)
+        #expect(summary.completed.count == 200)
+        #expect(summary.executions == 200 && summary.leasesLost == 0, "no claim was leaked and taken over later")
+        #expect(try h.usage().total.steps == 600 && h.usage().total.replays == 0)
+    }
+
+    @Test func otherJobsQueuedAheadNeverHideARun() throws {
+        let h = try Harness()
+        // 300 older runs of a job this executor does not run, then one of its own.
+        _ = try h.store.enqueue((1...300).map { (EnqueueRequest(job: "other"), "other-\($0)") }, at: h.clock.now())
+        h.clock.advance(seconds: 1)
+        let mine = JobDefinition(name: "mine") { run in try run.step("s") {} }
+        let executor = Executor(store: h.store, jobs: [mine], clock: h.clock, ids: h.ids,
+                                configuration: Executor.Configuration(pollSeconds: 1, heartbeat: false, deadline: h.clock.now() + 60))
+        let run = try executor.enqueue(job: "mine")
+        #expect(try executor.run().completed == [run.runID])
+    }
+
+    @Test func aReaderHoldingAnOldSnapshotNeverStallsTheWriters() throws {
+        let folder = try ScratchFolder()
+        let path = folder.path("ledger.db")
+        let store = try SQLiteStore(path: path, busyTimeoutSeconds: 2)
+        // Another connection keeps a read transaction open throughout.
+        var reader: OpaquePointer?
+        #expect(sqlite3_open(path, &reader) == SQLITE_OK)
+        defer { sqlite3_close_v2(reader) }
+        #expect(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM runs;", nil, nil, nil) == SQLITE_OK)
+        let job = JobDefinition(name: "noop") { run in
+            for index in 1...20 { try run.step("step-\(index)") {} }
+        }
+        let executor = Executor(store: store, jobs: [job])
+        _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: 400))
+        // 8,400 commits: the log passes the restart threshold while the reader blocks a restart.
+        #expect(try executor.run(workers: 2).completed.count == 400)
+        sqlite3_exec(reader, "COMMIT", nil, nil, nil)
+    }
+
+    @Test func cancellingAnAsyncRunStopsItsWorkers() async throws {
+        let h = try Harness()
+        let job = JobDefinition.async(name: "napper") { run in
+            try await run.sleep("nap", for: 3600)   // durable: the run waits an hour
+        }
+        let executor = Executor(store: h.store, jobs: [job])
+        _ = try executor.enqueue(job: "napper")
+        let finished = LockedBox(false)
+        let task = Task {
+            _ = try? await executor.run(inFlight: 2)
+            finished.mutate { $0 = true }
+        }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        task.cancel()
+        // Bounded: without the fix the workers would poll until the hour is up.
+        for _ in 0..<500 where !finished.value { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(finished.value, "the cancelled run returns within 5 s")
     }
 }
 
