@@ -83,7 +83,10 @@ struct Exec: ParsableCommand {
         try runExecutorReporting {
             let environment = ProcessInfo.processInfo.environment
             let fault = try Self.faultPoint(environment["COSTSIM_FAULT"])
-            let clock = SystemClock()
+            let clock = try Self.clock(environment["COSTSIM_CLOCK"])
+            // With the virtual clock, ids are sequential too, so that synthetic failures (drawn
+            // per run id) repeat: the whole report is the same bytes on a fresh database.
+            let ids: any IDGenerator = clock is ManualClock ? SequentialIDs() : RandomIDs()
             var definitions: [JobDefinition] = []
             var loadedWorkload: Workload?
             var source: String
@@ -116,7 +119,7 @@ struct Exec: ParsableCommand {
                     if fault.matches(point) { kill(getpid(), SIGKILL) }
                 }
             }
-            let executor = Executor(store: store, jobs: definitions, clock: clock, configuration: configuration)
+            let executor = Executor(store: store, jobs: definitions, clock: clock, ids: ids, configuration: configuration)
             let names = Set(definitions.map(\.name))
             let unfinished = try store.pending(jobs: names).unfinished
             var enqueued = 0
@@ -178,6 +181,17 @@ struct Exec: ParsableCommand {
                                      hint: YAMLReader.suggestion(for: name, among: available, noun: "jobs"))
         }
         return Set(jobs)
+    }
+
+    /// The clock: the system's, or with `COSTSIM_CLOCK=manual:UNIX_SECONDS` a virtual one that
+    /// starts there and moves only when the executor waits. A test hook for golden reports: step
+    /// durations become exact and ids sequential (`run-000001`…), so use it on a fresh database.
+    static func clock(_ text: String?) throws -> any ExecutorClock {
+        guard let text, !text.isEmpty else { return SystemClock() }
+        guard text.hasPrefix("manual:"), let seconds = Int64(text.dropFirst("manual:".count)) else {
+            throw CostsimError.usage("COSTSIM_CLOCK: expected manual:UNIX_SECONDS, found '\(text)'", hint: nil)
+        }
+        return ManualClock(start: Timestamp(microseconds: seconds * 1_000_000))
     }
 
     static func faultPoint(_ text: String?) throws -> FaultPoint? {

@@ -29,6 +29,13 @@ import Testing
         #expect(positions.allSatisfy { $0 != nil } && zip(positions, positions.dropFirst()).allSatisfy { $0! < $1! })
     }
 
+    @Test func aBadClockHookIsAUsageError() throws {
+        let scratch = try TemporaryDirectory()
+        let run = try CLI.run(["exec", Self.specJobFile, "--db", scratch.path("jobs.db")], environment: ["COSTSIM_CLOCK": "tomorrow"])
+        #expect(run.status == 64, "\(run)")
+        #expect(run.stderr.contains("COSTSIM_CLOCK: expected manual:UNIX_SECONDS, found 'tomorrow'"), "\(run)")
+    }
+
     @Test func theObservedWorkloadFeedsCompare() throws {
         let scratch = try TemporaryDirectory()
         let db = scratch.path("jobs.db")

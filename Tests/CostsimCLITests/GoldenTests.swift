@@ -129,10 +129,48 @@ struct GoldenTests {
         }
     }
 
+    /// `exec --workload` and `usage` on a virtual clock (`COSTSIM_CLOCK`): synthetic step
+    /// durations are exact, so both reports are the same bytes every time. The workload is the
+    /// SaaS fixture: seven jobs, one with a durable sleep, one with retries (seed 2 draws one).
+    static let executorGoldens: [(format: String, exec: String, usage: String)] = Golden.formats.map { format in
+        let ext = Golden(fixture: "", command: "", format: format, arguments: []).fileExtension
+        return (format, "Fixtures/expected/executor/exec-saas.\(ext)", "Fixtures/expected/executor/usage-saas.\(ext)")
+    }
+
+    @Test("exec and usage match their goldens on a virtual clock", arguments: executorGoldens.map(\.format))
+    func executorReportsMatchGoldens(_ format: String) throws {
+        let golden = Self.executorGoldens.first { $0.format == format }!
+        let scratch = try TemporaryDirectory()
+        try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("saas.yaml"),
+                                         to: scratch.url.appendingPathComponent("saas.yaml"))
+        let clock = ["COSTSIM_CLOCK": "manual:1767225600"]
+        let exec = try CLI.run(["exec", "--workload", "saas.yaml", "--runs", "3", "--time-scale", "0.001", "--seed", "2",
+                                "--db", "ledger.db", "--format", format], in: scratch.url, environment: clock)
+        #expect(exec.status == 0 && exec.stderr == "", "\(exec)")
+        let usage = try CLI.run(["usage", "--db", "ledger.db", "--format", format], in: scratch.url)
+        #expect(usage.status == 0 && usage.stderr == "", "\(usage)")
+        for (output, path) in [(exec.stdout, golden.exec), (usage.stdout, golden.usage)] {
+            let url = CLI.packageRoot.appendingPathComponent(path)
+            if Self.updating {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(output.utf8).write(to: url)
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                Issue.record(Comment(rawValue: "missing golden \(path); generate it with COSTSIM_UPDATE_GOLDENS=1 swift test --filter CostsimCLITests"))
+                continue
+            }
+            let expected = String(decoding: data, as: UTF8.self)
+            if output != expected {
+                Issue.record(Comment(rawValue: "\(path) differs: " + Self.firstDifference(expected: expected, actual: output)))
+            }
+        }
+    }
+
     /// Every golden file on disk belongs to a case: no stale goldens left behind.
     @Test func noOrphanGoldens() throws {
         let root = CLI.fixtures.appendingPathComponent("expected")
-        let known = Set(Golden.all.map(\.path))
+        let known = Set(Golden.all.map(\.path) + Self.executorGoldens.flatMap { [$0.exec, $0.usage] })
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         var orphans: [String] = []
         while let url = enumerator?.nextObject() as? URL {
