@@ -21,19 +21,45 @@ public struct ShellStep: Sendable {
         self.environment = environment
     }
 
-    /// The job definition that runs `job`'s steps in order.
-    public func definition(for job: JobSpec) -> JobDefinition {
+    /// The job definition that runs `job`'s steps in order: a synchronous body (worker
+    /// threads), or with `async` an async one (`Executor.run(inFlight:)`), whose commands wait
+    /// on threads of their own so that many runs can be in flight.
+    public func definition(for job: JobSpec, async: Bool = false) -> JobDefinition {
         let runner = self
-        return JobDefinition(name: job.name, retries: job.retries, concurrency: job.concurrency) { run in
+        guard async else {
+            return JobDefinition(name: job.name, retries: job.retries, concurrency: job.concurrency) { run in
+                for step in job.steps {
+                    switch step.action {
+                    case .sleep(let seconds):
+                        try run.sleep(step.name, for: seconds)
+                    case .run(let command):
+                        _ = try run.stepData(step.name) {
+                            try runner.execute(command, attempt: run.currentAttempt, timeoutSeconds: step.timeoutSeconds)
+                        }
+                    }
+                }
+            }
+        }
+        return JobDefinition.async(name: job.name, retries: job.retries, concurrency: job.concurrency) { run in
             for step in job.steps {
                 switch step.action {
                 case .sleep(let seconds):
-                    try run.sleep(step.name, for: seconds)
+                    try await run.sleep(step.name, for: seconds)
                 case .run(let command):
-                    _ = try run.stepData(step.name) {
-                        try runner.execute(command, attempt: run.currentAttempt, timeoutSeconds: step.timeoutSeconds)
+                    _ = try await run.stepData(step.name) {
+                        try await runner.executeAsync(command, attempt: run.currentAttempt, timeoutSeconds: step.timeoutSeconds)
                     }
                 }
+            }
+        }
+    }
+
+    /// `execute`, awaited: the command is started and waited for on a Dispatch thread, never
+    /// on one of Swift's few cooperative threads.
+    public func executeAsync(_ command: String, attempt: StepAttemptInfo?, timeoutSeconds: Double?) async throws -> Data {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.execute(command, attempt: attempt, timeoutSeconds: timeoutSeconds) })
             }
         }
     }

@@ -62,33 +62,66 @@ public struct SyntheticWorkload: Sendable {
     }
 
     func definition(for job: Job) -> JobDefinition {
-        let retryRate = NSDecimalNumber(decimal: job.retryRate).doubleValue
-        let failure = retryRate / (1 + retryRate)
         let this = self
-        let retries = RetryPolicy(maxAttempts: Self.maxAttempts, backoff: .none, baseSeconds: 0, jitter: 0)
-        return JobDefinition(name: job.name, retries: retries) { run in
-            let (compute, sleeps) = this.plan(for: job, runID: run.runID)
-            let seconds = Self.stepSeconds(job, computeSteps: compute) * this.timeScale
-            var sleepsLeft = sleeps
-            for index in 1...max(1, compute) where compute > 0 {
-                let name = "step-\(index)"
+        return JobDefinition(name: job.name, retries: Self.retries) { run in
+            let shape = this.shape(of: job, runID: run.runID)
+            for index in 0..<shape.computeSteps {
+                let name = "step-\(index + 1)"
                 try run.step(name) {
-                    this.clock.sleep(seconds: seconds)
-                    let attempt = run.currentAttempt?.attempt ?? 1
-                    if RetryPolicy.unit(seed: this.seed, runID: run.runID, step: name, attempt: attempt) < failure {
-                        throw SyntheticFailure(step: name, attempt: attempt)
+                    this.clock.sleep(seconds: shape.seconds)
+                    try this.maybeFail(shape, runID: run.runID, step: name, attempt: run.currentAttempt?.attempt ?? 1)
+                }
+                if let sleep = shape.sleep(after: index) { try run.sleep(sleep, for: shape.seconds) }
+            }
+            for sleep in shape.trailingSleeps { try run.sleep(sleep, for: shape.seconds) }
+        }
+    }
+
+    /// `definitions()` as async bodies (`Executor.run(inFlight:)`): the same runs, each compute
+    /// step pausing without holding a thread.
+    public func asyncDefinitions() -> [JobDefinition] {
+        let this = self
+        return workload.jobs.map { job in
+            JobDefinition.async(name: job.name, retries: Self.retries) { run in
+                let shape = this.shape(of: job, runID: run.runID)
+                for index in 0..<shape.computeSteps {
+                    let name = "step-\(index + 1)"
+                    try await run.step(name) {
+                        await this.clock.pause(seconds: shape.seconds)
+                        try this.maybeFail(shape, runID: run.runID, step: name, attempt: run.currentAttempt?.attempt ?? 1)
                     }
+                    if let sleep = shape.sleep(after: index) { try await run.sleep(sleep, for: shape.seconds) }
                 }
-                if sleepsLeft > 0 {
-                    try run.sleep("sleep-\(sleeps - sleepsLeft + 1)", for: seconds)
-                    sleepsLeft -= 1
-                }
+                for sleep in shape.trailingSleeps { try await run.sleep(sleep, for: shape.seconds) }
             }
-            // Bounded by the plan's sleep count.
-            while sleepsLeft > 0 {
-                try run.sleep("sleep-\(sleeps - sleepsLeft + 1)", for: seconds)
-                sleepsLeft -= 1
-            }
+        }
+    }
+
+    static let retries = RetryPolicy(maxAttempts: maxAttempts, backoff: .none, baseSeconds: 0, jitter: 0)
+
+    /// One run of a job: its compute steps, how long each lasts (scaled), its durable sleeps
+    /// (one after each of the first compute steps, the rest at the end), and the chance that an
+    /// attempt fails.
+    struct Shape {
+        var computeSteps: Int
+        var sleeps: Int
+        var seconds: Double
+        var failure: Double
+
+        func sleep(after index: Int) -> String? { index < sleeps ? "sleep-\(index + 1)" : nil }
+        var trailingSleeps: [String] { sleeps > computeSteps ? (computeSteps + 1...sleeps).map { "sleep-\($0)" } : [] }
+    }
+
+    func shape(of job: Job, runID: String) -> Shape {
+        let (compute, sleeps) = plan(for: job, runID: runID)
+        let retryRate = NSDecimalNumber(decimal: job.retryRate).doubleValue
+        return Shape(computeSteps: compute, sleeps: sleeps, seconds: Self.stepSeconds(job, computeSteps: compute) * timeScale,
+                     failure: retryRate / (1 + retryRate))
+    }
+
+    func maybeFail(_ shape: Shape, runID: String, step: String, attempt: Int) throws {
+        if RetryPolicy.unit(seed: seed, runID: runID, step: step, attempt: attempt) < shape.failure {
+            throw SyntheticFailure(step: step, attempt: attempt)
         }
     }
 }

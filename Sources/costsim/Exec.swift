@@ -27,6 +27,7 @@ struct Exec: ParsableCommand {
         Examples:
           costsim exec Fixtures/jobs/nightly-sync.yaml --runs 3 --db jobs.db
           costsim exec --workload Fixtures/seed-article.yaml --runs 50 --time-scale 0.001 --db seed.db
+          costsim exec Fixtures/jobs/nightly-sync.yaml --runs 200 --in-flight 32 --db jobs.db
           costsim usage --db jobs.db
         """
     )
@@ -45,6 +46,9 @@ struct Exec: ParsableCommand {
 
     @Option(help: ArgumentHelp("Worker threads in this process.", valueName: "n"))
     var workers: Int = 1
+
+    @Option(help: ArgumentHelp("Instead of worker threads, keep up to N runs going at once as async tasks: their steps await their commits, which share transactions.", valueName: "n"))
+    var inFlight: Int?
 
     @Flag(help: "Only finish runs left unfinished (by a crash or another worker); start no new ones.")
     var resume = false
@@ -72,6 +76,10 @@ struct Exec: ParsableCommand {
         }
         guard (1...1_000_000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000000") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+        if let inFlight {
+            guard (1...1024).contains(inFlight) else { throw ValidationError("--in-flight must be between 1 and 1024") }
+            guard workers == 1 else { throw ValidationError("give --workers or --in-flight, not both") }
+        }
         guard timeScale >= 0, timeScale.isFinite else { throw ValidationError("--time-scale must be 0 or more") }
         guard leaseSeconds > 0, leaseSeconds.isFinite else { throw ValidationError("--lease-seconds must be positive") }
         if workload == nil && (timeScale != 1 || seed != 1) {
@@ -99,7 +107,7 @@ struct Exec: ParsableCommand {
                     throw InputError.unreadable(file: file.file, reason: count + "\n" + missing.map(\.description).joined(separator: "\n"))
                 }
                 let runner = ShellStep(directory: file.directory)
-                definitions = selected.map(runner.definition(for:))
+                definitions = selected.map { runner.definition(for: $0, async: inFlight != nil) }
                 source = jobFile
             } else {
                 let path = workload!
@@ -108,7 +116,8 @@ struct Exec: ParsableCommand {
                 var trimmed = loaded
                 trimmed.jobs = loaded.jobs.filter { chosen.contains($0.name) }
                 loadedWorkload = trimmed
-                definitions = SyntheticWorkload(workload: trimmed, timeScale: timeScale, seed: seed, clock: clock).definitions()
+                let synthetic = SyntheticWorkload(workload: trimmed, timeScale: timeScale, seed: seed, clock: clock)
+                definitions = inFlight == nil ? synthetic.definitions() : synthetic.asyncDefinitions()
                 source = path
             }
 
@@ -139,7 +148,8 @@ struct Exec: ParsableCommand {
                 FileHandle.standardError.write(Data("costsim exec: finishing \(unfinished) unfinished run\(unfinished == 1 ? "" : "s") in \(db); no new runs started\n".utf8))
             }
             let started = clock.now()
-            let summary = try executor.run(workers: workers, jobs: names)
+            let summary = try inFlight.map { count in try Self.wait { try await executor.run(inFlight: count, jobs: names) } }
+                ?? executor.run(workers: workers, jobs: names)
             touched.formUnion(summary.completed)
             touched.formUnion(summary.failed.map(\.runID))
             let usage = UsageReport.make(ledger: try store.ledger(since: nil, runIDs: touched), database: db)
@@ -181,6 +191,22 @@ struct Exec: ParsableCommand {
                                      hint: YAMLReader.suggestion(for: name, among: available, noun: "jobs"))
         }
         return Set(jobs)
+    }
+
+    /// Runs `body` on Swift's cooperative threads and blocks this (main) thread until it ends.
+    static func wait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
     }
 
     /// The clock: the system's, or with `COSTSIM_CLOCK=manual:UNIX_SECONDS` a virtual one that

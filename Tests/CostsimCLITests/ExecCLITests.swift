@@ -29,6 +29,20 @@ import Testing
         #expect(positions.allSatisfy { $0 != nil } && zip(positions, positions.dropFirst()).allSatisfy { $0! < $1! })
     }
 
+    @Test func asyncRunsInFlightMatchTheEstimateToo() throws {
+        let scratch = try TemporaryDirectory()
+        let run = try CLI.run(["exec", "--workload", "Fixtures/seed-article.yaml", "--runs", "12", "--in-flight", "6", "--time-scale", "0.0005",
+                               "--db", scratch.path("seed.db"), "--format", "json"])
+        #expect(run.status == 0, "\(run)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let prediction = try #require(json["prediction"] as? [[String: Any]])
+        for line in prediction where ["steps", "sleeps", "step_attempts", "run_attempts"].contains(line["quantity"] as? String ?? "") {
+            #expect(line["observed_per_run"] as? String == line["predicted_per_run"] as? String, "\(line)")
+        }
+        let both = try CLI.run(["exec", Self.specJobFile, "--workers", "2", "--in-flight", "4", "--db", scratch.path("x.db")])
+        #expect(both.status == 64 && both.stderr.contains("give --workers or --in-flight, not both"), "\(both)")
+    }
+
     @Test func aBadClockHookIsAUsageError() throws {
         let scratch = try TemporaryDirectory()
         let run = try CLI.run(["exec", Self.specJobFile, "--db", scratch.path("jobs.db")], environment: ["COSTSIM_CLOCK": "tomorrow"])

@@ -49,8 +49,8 @@ import Testing
 
     /// Checks the invariants after all runs finished. `exact` demands attempt rows (unstarted
     /// ones excluded) equal the counted executions one for one; otherwise an interrupted attempt
-    /// may be recorded as abandoned without having run, at most `crashes` of them.
-    static func checkInvariants(_ folder: ScratchFolder, runs: Int, crashes: Int, exact: Bool) throws {
+    /// may be recorded as abandoned without having run: at most one per crash and run in flight.
+    static func checkInvariants(_ folder: ScratchFolder, runs: Int, crashes: Int, exact: Bool, inFlight: Int = 1) throws {
         let counted = try counter(folder)
         let (attempts, statuses) = try ledger(folder)
         #expect(statuses.count == runs && statuses.values.allSatisfy { $0 == "completed" }, "every run completes: \(statuses)")
@@ -64,7 +64,7 @@ import Testing
             #expect(unseen.isEmpty, "attempt rows equal the executions the counter saw; extra: \(unseen)")
             #expect(recorded.count == counted.count)
         } else {
-            #expect(unseen.values.allSatisfy { $0 == "abandoned" } && unseen.count <= crashes, "extra rows: \(unseen)")
+            #expect(unseen.values.allSatisfy { $0 == "abandoned" } && unseen.count <= crashes * inFlight, "extra rows: \(unseen)")
         }
         // No step whose result was committed ran again: nothing counted after its success.
         for (attempt, outcome) in attempts where outcome == "succeeded" {
@@ -100,13 +100,19 @@ import Testing
         try Self.checkInvariants(folder, runs: 3, crashes: 1, exact: true)
     }
 
-    @Test func killsAtRandomMomentsLoseAndDoubleNothing() throws {
+    /// Kills at random moments, with one worker thread or with four async runs in flight
+    /// (where up to one interrupted attempt per run in flight may count without having run).
+    @Test(arguments: [1, 4])
+    func killsAtRandomMomentsLoseAndDoubleNothing(_ inFlight: Int) throws {
         let folder = try setUp()
-        var random = SplitMix(seed: 20261129)
+        let seed: UInt64 = inFlight == 1 ? 20261129 : 20261130
+        var random = SplitMix(seed: seed)
         var crashes = 0
-        // The same idempotent command each time: it enqueues whatever of the 6 runs a kill
-        // left unenqueued and finishes the rest. Bounded: at most 12 kills, then a last run.
-        let arguments = ["exec", "jobs.yaml", "--runs", "6", "--db", "ledger.db", "--idempotency-key", "batch"]
+        // The same idempotent command each time: it enqueues whatever of the runs a kill left
+        // unenqueued and finishes the rest. Bounded: at most 12 kills, then a last run.
+        let runs = inFlight == 1 ? 6 : 8
+        let arguments = ["exec", "jobs.yaml", "--runs", String(runs), "--db", "ledger.db", "--idempotency-key", "batch"]
+            + (inFlight == 1 ? [] : ["--in-flight", String(inFlight)])
         for _ in 0..<12 {
             let delay = 0.005 + Double(random.next() % 80) / 1000
             let result = try CostsimBinary.run(arguments, in: folder, killAfter: delay)
@@ -114,8 +120,21 @@ import Testing
         }
         let finish = try CostsimBinary.run(arguments, in: folder)
         #expect(finish.status == 0, "\(finish)")
-        #expect(crashes > 0, "seed 20261129: at least one kill landed")
-        try Self.checkInvariants(folder, runs: 6, crashes: crashes, exact: false)
+        #expect(crashes > 0, "seed \(seed): at least one kill landed")
+        try Self.checkInvariants(folder, runs: runs, crashes: crashes, exact: false, inFlight: inFlight)
+    }
+
+    // The same with async bodies, several runs in flight (`--in-flight`): the kill lands in one
+    // run while others may be anywhere in theirs.
+    @Test(arguments: ["before-step:step-2", "after-side-effect:step-2", "after-commit:step-3"])
+    func aKillOfAnAsyncExecutorLosesAndDoublesNothing(_ fault: String) throws {
+        let folder = try setUp()
+        let crashed = try CostsimBinary.run(["exec", "jobs.yaml", "--runs", "6", "--db", "ledger.db", "--in-flight", "3"], in: folder,
+                                            environment: ["COSTSIM_FAULT": fault])
+        #expect(crashed.killed, "the fault point \(fault) kills the process: \(crashed)")
+        let resumed = try CostsimBinary.run(["exec", "jobs.yaml", "--db", "ledger.db", "--in-flight", "3"], in: folder)
+        #expect(resumed.status == 0, "\(resumed)")
+        try Self.checkInvariants(folder, runs: 6, crashes: 1, exact: false, inFlight: 3)
     }
 
     @Test func aKillDuringAShellStepLeavesNoTemporaryFile() throws {
@@ -138,9 +157,12 @@ import Testing
         #expect(left.isEmpty, "the step's output file is unlinked as soon as it is open: \(left)")
     }
 
-    @Test func twoWorkerProcessesOnOneDatabaseNeverRunTheSameAttemptTwice() throws {
+    /// Two processes on one database: worker threads, or async runs in flight.
+    @Test(arguments: ["--workers 2", "--in-flight 4"])
+    func twoProcessesOnOneDatabaseNeverRunTheSameAttemptTwice(_ mode: String) throws {
         let folder = try setUp()
-        let arguments = ["exec", "jobs.yaml", "--runs", "12", "--db", "ledger.db", "--idempotency-key", "batch-1", "--workers", "2"]
+        let arguments = ["exec", "jobs.yaml", "--runs", "12", "--db", "ledger.db", "--idempotency-key", "batch-1"]
+            + mode.split(separator: " ").map(String.init)
         let group = DispatchGroup()
         let results = LockedBox<[CostsimBinary.Result]>([])
         for _ in 0..<2 {
