@@ -11,23 +11,25 @@ struct Exec: ParsableCommand {
         commandName: "exec",
         abstract: "Run jobs durably on SQLite and record every run, step, attempt and sleep.",
         discussion: """
-        Runs the shell-command jobs of a job file (SPEC §7): each completed step is memoised in
-        the database, so a retry or a restart after a crash re-runs only what had not completed.
-        Running the same command again (or with --resume) finishes what a crash interrupted
-        instead of starting new runs. Steps run with /bin/sh -c in the job file's folder, with
-        COSTSIM_RUN_ID, COSTSIM_JOB, COSTSIM_STEP and COSTSIM_ATTEMPT in their environment.
+        Runs the shell-command jobs of a job file (SPEC §7): each completed step is
+        memoised in the database, so a retry or a restart after a crash re-runs only
+        what had not completed. Running the same command again (or with --resume)
+        finishes what a crash interrupted instead of starting new runs. Steps run with
+        /bin/sh -c in the job file's folder, with COSTSIM_RUN_ID, COSTSIM_JOB,
+        COSTSIM_STEP and COSTSIM_ATTEMPT in their environment.
 
-        With --workload, runs a workload's jobs as synthetic steps instead (each sleeps its
-        step_seconds × --time-scale and fails at the job's retry_rate) and shows the observed
-        counts per run beside what `costsim estimate` predicts.
+        With --workload, runs a workload's jobs as synthetic steps instead (each
+        sleeps its step_seconds × --time-scale and fails at the job's retry_rate) and
+        shows the observed counts per run beside what `costsim estimate` predicts.
 
-        Exit codes: 0 every run completed; 1 a run failed; 64 bad usage; 65 invalid job file
-        or a database that is not costsim's; 66 a missing file or step command; 70 internal error.
+        Exit codes: 0 every run completed; 1 a run failed; 64 bad usage; 65 invalid
+        job file or a database that is not costsim's; 66 a missing file or step
+        command; 70 internal error.
 
         Examples:
           costsim exec Fixtures/jobs/nightly-sync.yaml --runs 3 --db jobs.db
-          costsim exec --workload Fixtures/seed-article.yaml --runs 50 --time-scale 0.001 --db seed.db
-          costsim exec Fixtures/jobs/nightly-sync.yaml --runs 200 --in-flight 32 --db jobs.db
+          costsim exec --workload Fixtures/saas.yaml --runs 50 --time-scale 0.001
+          costsim exec Fixtures/jobs/nightly-sync.yaml --runs 200 --in-flight 32
           costsim usage --db jobs.db
         """
     )

@@ -11,14 +11,15 @@ struct Usage: ParsableCommand {
         commandName: "usage",
         abstract: "Report what `costsim exec` ran, per job and in total; write it as a workload.",
         discussion: """
-        Reads the ledger: runs by outcome, logical steps, step attempts, retries, sleeps,
-        compute seconds and replays, enough to bill Inngest-style (steps, or executions = runs +
-        steps, with or without retried attempts) and Trigger.dev-style (runs, and compute where
-        a retry re-runs the whole run).
+        Reads the ledger: runs by outcome, logical steps, step attempts, retries,
+        sleeps, compute seconds and replays, enough to bill Inngest-style (steps, or
+        executions = runs + steps, with or without retried attempts) and
+        Trigger.dev-style (runs, and compute where a retry re-runs the whole run).
 
-        --to-workload writes the observed usage, scaled from the observed window to a month, as a
-        workload file that compare, estimate, place and simulate accept. The window runs from
-        --since (or the first run) to the last recorded activity; --observed-hours overrides it.
+        --to-workload writes the observed usage, scaled from the observed window to a
+        month, as a workload file that compare, estimate, place and simulate accept.
+        The window runs from --since (or the first run) to the last recorded activity;
+        --observed-hours overrides it.
 
         Examples:
           costsim usage --db jobs.db
