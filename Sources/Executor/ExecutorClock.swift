@@ -11,8 +11,9 @@ public protocol ExecutorClock: Sendable {
     func now() -> Timestamp
     /// Waits `seconds` (a real clock blocks the calling thread; a virtual one advances).
     func sleep(seconds: Double)
-    /// Waits `seconds` without blocking a thread (async workers).
-    func pause(seconds: Double) async
+    /// Waits `seconds` without blocking a thread (async workers); throws `CancellationError`
+    /// when the task is cancelled meanwhile.
+    func pause(seconds: Double) async throws
 }
 
 /// The system's wall clock, and real waiting.
@@ -30,9 +31,15 @@ public struct SystemClock: ExecutorClock {
         Thread.sleep(forTimeInterval: seconds)
     }
 
-    public func pause(seconds: Double) async {
-        guard seconds > 0 else { await Task.yield(); return }
-        try? await Task.sleep(nanoseconds: UInt64(min(seconds, 3600) * 1e9))
+    public func pause(seconds: Double) async throws {
+        guard seconds > 0 else { await Task.yield(); try Task.checkCancellation(); return }
+        var left = seconds
+        // Bounded: an hour at a time until the whole wait has passed.
+        while left > 0 {
+            let slice = min(left, 3600)
+            try await Task.sleep(nanoseconds: UInt64(slice * 1e9))
+            left -= slice
+        }
     }
 }
 
@@ -58,7 +65,7 @@ public final class ManualClock: ExecutorClock, @unchecked Sendable {
         advance(seconds: seconds)
     }
 
-    public func pause(seconds: Double) async {
+    public func pause(seconds: Double) async throws {
         sleep(seconds: seconds)
         await Task.yield()
     }

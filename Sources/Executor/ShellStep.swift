@@ -54,82 +54,39 @@ public struct ShellStep: Sendable {
         }
     }
 
-    /// `execute`, awaited: the command is started and waited for on a Dispatch thread, never
-    /// on one of Swift's few cooperative threads.
+    /// `execute`, awaited: no thread waits for the command (its end resumes the step), a
+    /// timeout stops it, and so does cancelling the task.
     public func executeAsync(_ command: String, attempt: StepAttemptInfo?, timeoutSeconds: Double?) async throws -> Data {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.execute(command, attempt: attempt, timeoutSeconds: timeoutSeconds) })
+        let running = try RunningCommand(command, directory: directory, environment: environment, attempt: attempt)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data, any Error>) in
+                do {
+                    try running.start {
+                        continuation.resume(with: Result { try running.result(timeoutSeconds: timeoutSeconds) })
+                    }
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                if let timeoutSeconds {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { running.stop(timedOut: true) }
+                }
             }
+        } onCancel: {
+            running.stop(timedOut: false)
         }
     }
 
     /// Runs one command and returns its output, or throws `ShellStepError` / `NonRetriableError`.
     public func execute(_ command: String, attempt: StepAttemptInfo?, timeoutSeconds: Double?) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        if let attempt {
-            env["COSTSIM_RUN_ID"] = attempt.runID
-            env["COSTSIM_JOB"] = attempt.job
-            env["COSTSIM_STEP"] = attempt.step
-            env["COSTSIM_ATTEMPT"] = String(attempt.attempt)
-            env["COSTSIM_MAX_ATTEMPTS"] = String(attempt.maxAttempts)
-        }
-        process.environment = env
-        // The step's output goes to a temporary file that is unlinked at once: the open handles
-        // keep it alive, and nothing is left behind even when costsim is killed mid-step.
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-step-\(UUID().uuidString).log")
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
-              let output = try? FileHandle(forWritingTo: outputURL),
-              let reader = try? FileHandle(forReadingFrom: outputURL) else {
-            try? FileManager.default.removeItem(at: outputURL)
-            throw ShellStepError(command: command, status: nil, output: "cannot create a temporary file for the step's output")
-        }
-        try? FileManager.default.removeItem(at: outputURL)
-        defer {
-            try? output.close()
-            try? reader.close()
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
+        let running = try RunningCommand(command, directory: directory, environment: environment, attempt: attempt)
         let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw NonRetriableError("cannot start /bin/sh for '\(command)': \(error.localizedDescription)")
+        try running.start { finished.signal() }
+        if let timeoutSeconds, finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+            running.stop(timedOut: true)
         }
-        var timedOut = false
-        if let timeoutSeconds {
-            if finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-                timedOut = true
-                process.terminate()
-                if finished.wait(timeout: .now() + 5) == .timedOut {
-                    kill(process.processIdentifier, SIGKILL)
-                    finished.wait()
-                }
-            }
-        } else {
-            finished.wait()
-        }
-        let text = Self.tail(reader)
-        if timedOut {
-            throw ShellStepError(command: command, status: nil, output: text, timeoutSeconds: timeoutSeconds)
-        }
-        let status = process.terminationStatus
-        if process.terminationReason == .exit && status == 0 {
-            return Data(text.utf8)
-        }
-        if process.terminationReason == .exit && (status == 126 || status == 127) {
-            throw NonRetriableError(ShellStepError(command: command, status: status, output: text).description)
-        }
-        throw ShellStepError(command: command, status: process.terminationReason == .exit ? status : nil, output: text,
-                             signal: process.terminationReason == .uncaughtSignal ? status : nil)
+        finished.wait()
+        return try running.result(timeoutSeconds: timeoutSeconds)
     }
 
     /// The last `outputLimit` bytes of the file, as text.
@@ -237,5 +194,128 @@ public struct ShellStepError: Error, Sendable, Equatable, CustomStringConvertibl
         let lastLines = output.split(separator: "\n", omittingEmptySubsequences: true).suffix(3).joined(separator: " | ")
         if !lastLines.isEmpty { text += ": " + String(lastLines.prefix(400)) }
         return text
+    }
+}
+
+/// One command started by `ShellStep`: its process, its output file (unlinked once open, so a
+/// killed costsim leaves nothing behind), and how it ended.
+final class RunningCommand: @unchecked Sendable {
+    let command: String
+    private let process = Process()
+    private let output: FileHandle
+    private let reader: FileHandle
+    private let lock = NSLock()
+    private var started = false, exited = false, stopped = false, timedOut = false
+
+    init(_ command: String, directory: String, environment: [String: String], attempt: StepAttemptInfo?) throws {
+        self.command = command
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        if let attempt {
+            env["COSTSIM_RUN_ID"] = attempt.runID
+            env["COSTSIM_JOB"] = attempt.job
+            env["COSTSIM_STEP"] = attempt.step
+            env["COSTSIM_ATTEMPT"] = String(attempt.attempt)
+            env["COSTSIM_MAX_ATTEMPTS"] = String(attempt.maxAttempts)
+        }
+        process.environment = env
+        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-step-\(UUID().uuidString).log")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
+              let output = try? FileHandle(forWritingTo: outputURL),
+              let reader = try? FileHandle(forReadingFrom: outputURL) else {
+            try? FileManager.default.removeItem(at: outputURL)
+            throw ShellStepError(command: command, status: nil, output: "cannot create a temporary file for the step's output")
+        }
+        try? FileManager.default.removeItem(at: outputURL)
+        self.output = output
+        self.reader = reader
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = output
+    }
+
+    deinit {
+        try? output.close()
+        try? reader.close()
+    }
+
+    /// Starts the command; `onExit` runs once it has ended (on another thread).
+    func start(onExit: @escaping @Sendable () -> Void) throws {
+        // Weak: the process keeps its handler, and the caller keeps this value until the end.
+        process.terminationHandler = { [weak self] _ in
+            self?.lock.withLock { self?.exited = true }
+            onExit()
+        }
+        let cancelled = lock.withLock { () -> Bool in
+            started = !stopped
+            return stopped
+        }
+        if cancelled { throw CancellationError() }
+        do {
+            try process.run()
+        } catch {
+            lock.withLock { exited = true }
+            throw NonRetriableError("cannot start /bin/sh for '\(command)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Stops the command: SIGTERM, then SIGKILL if it is still running 5 s later.
+    func stop(timedOut: Bool) {
+        let running = lock.withLock { () -> Bool in
+            stopped = true
+            if timedOut && started && !exited { self.timedOut = true }
+            return started && !exited
+        }
+        guard running else { return }
+        // The shell's children too: Foundation notices the shell's end only once every process
+        // holding its inherited descriptors has gone, so `sleep 600` under a killed shell
+        // would keep the step waiting.
+        let pids = [process.processIdentifier] + Self.descendants(of: process.processIdentifier)
+        for pid in pids { kill(pid, SIGTERM) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) { [self] in
+            if lock.withLock({ !exited }) { for pid in pids { kill(pid, SIGKILL) } }
+        }
+    }
+
+    /// Every process below `root`, from /proc (empty where there is none).
+    static func descendants(of root: pid_t) -> [pid_t] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var children: [pid_t: [pid_t]] = [:]
+        for name in names {
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // Fields after the command name: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(pid) }
+        }
+        var found: [pid_t] = []
+        var queue = children[root] ?? []
+        // Bounded: each process is visited once (a parent link cannot form a cycle).
+        while let pid = queue.popLast() {
+            found.append(pid)
+            queue += children[pid] ?? []
+        }
+        return found
+    }
+
+    /// The output, once the command ended, or the error its end means.
+    func result(timeoutSeconds: Double?) throws -> Data {
+        let text = ShellStep.tail(reader)
+        if lock.withLock({ timedOut }) {
+            throw ShellStepError(command: command, status: nil, output: text, timeoutSeconds: timeoutSeconds)
+        }
+        let status = process.terminationStatus
+        if process.terminationReason == .exit && status == 0 {
+            return Data(text.utf8)
+        }
+        if process.terminationReason == .exit && (status == 126 || status == 127) {
+            throw NonRetriableError(ShellStepError(command: command, status: status, output: text).description)
+        }
+        throw ShellStepError(command: command, status: process.terminationReason == .exit ? status : nil, output: text,
+                             signal: process.terminationReason == .uncaughtSignal ? status : nil)
     }
 }

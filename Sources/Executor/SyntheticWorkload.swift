@@ -87,7 +87,7 @@ public struct SyntheticWorkload: Sendable {
                 for index in 0..<shape.computeSteps {
                     let name = "step-\(index + 1)"
                     try await run.step(name) {
-                        await this.clock.pause(seconds: shape.seconds)
+                        try await this.clock.pause(seconds: shape.seconds)
                         try this.maybeFail(shape, runID: run.runID, step: name, attempt: run.currentAttempt?.attempt ?? 1)
                     }
                     if let sleep = shape.sleep(after: index) { try await run.sleep(sleep, for: shape.seconds) }

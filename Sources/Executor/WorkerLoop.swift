@@ -76,7 +76,7 @@ final class WorkerLoop: @unchecked Sendable {
                 continue
             }
             guard let wait = try idle(jobs: jobs, rounds: &idleRounds) else { return }
-            await clock.pause(seconds: wait)
+            try? await clock.pause(seconds: wait)   // a cancellation ends the loop above
         }
     }
 

@@ -46,10 +46,10 @@ struct Exec: ParsableCommand {
     @Option(help: ArgumentHelp("The ledger database (created when missing).", valueName: "file"))
     var db: String = "costsim.db"
 
-    @Option(help: ArgumentHelp("Worker threads in this process.", valueName: "n"))
-    var workers: Int = 1
+    @Option(help: ArgumentHelp("Worker threads in this process (default 1).", valueName: "n"))
+    var workers: Int?
 
-    @Option(help: ArgumentHelp("Instead of worker threads, keep up to N runs going at once as async tasks: their steps await their commits, which share transactions.", valueName: "n"))
+    @Option(help: ArgumentHelp("Instead of worker threads, keep up to <n> runs going at once as async tasks, for job files and --workload alike: steps await their commits, which share transactions.", valueName: "n"))
     var inFlight: Int?
 
     @Flag(help: "Only finish runs left unfinished (by a crash or another worker); start no new ones.")
@@ -77,10 +77,10 @@ struct Exec: ParsableCommand {
             throw ValidationError("give a job file, or --workload FILE, but not both")
         }
         guard (1...1_000_000).contains(runs) else { throw ValidationError("--runs must be between 1 and 1000000") }
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+        if let workers, !(1...64).contains(workers) { throw ValidationError("--workers must be between 1 and 64") }
         if let inFlight {
             guard (1...1024).contains(inFlight) else { throw ValidationError("--in-flight must be between 1 and 1024") }
-            guard workers == 1 else { throw ValidationError("give --workers or --in-flight, not both") }
+            guard workers == nil else { throw ValidationError("give --workers or --in-flight, not both") }
         }
         guard timeScale >= 0, timeScale.isFinite else { throw ValidationError("--time-scale must be 0 or more") }
         guard leaseSeconds > 0, leaseSeconds.isFinite else { throw ValidationError("--lease-seconds must be positive") }
@@ -94,6 +94,10 @@ struct Exec: ParsableCommand {
             let environment = ProcessInfo.processInfo.environment
             let fault = try Self.faultPoint(environment["COSTSIM_FAULT"])
             let clock = try Self.clock(environment["COSTSIM_CLOCK"])
+            if clock is ManualClock && ((workers ?? 1) > 1 || (inFlight ?? 1) > 1) {
+                // Every idle worker would move the shared virtual time on under the others.
+                throw CostsimError.usage("COSTSIM_CLOCK needs one worker and one run in flight", hint: nil)
+            }
             // With the virtual clock, ids are sequential too, so that synthetic failures (drawn
             // per run id) repeat: the whole report is the same bytes on a fresh database.
             let ids: any IDGenerator = clock is ManualClock ? SequentialIDs() : RandomIDs()
@@ -130,6 +134,9 @@ struct Exec: ParsableCommand {
                     if fault.matches(point) { kill(getpid(), SIGKILL) }
                 }
             }
+            if clock is ManualClock, try !store.ledger(since: nil, runIDs: nil).isEmpty {
+                throw CostsimError.usage("COSTSIM_CLOCK needs a fresh database: \(db) already holds runs (its sequential ids would repeat)", hint: nil)
+            }
             let executor = Executor(store: store, jobs: definitions, clock: clock, ids: ids, configuration: configuration)
             let names = Set(definitions.map(\.name))
             let unfinished = try store.pending(jobs: names).unfinished
@@ -151,7 +158,7 @@ struct Exec: ParsableCommand {
             }
             let started = clock.now()
             let summary = try inFlight.map { count in try Self.wait { try await executor.run(inFlight: count, jobs: names) } }
-                ?? executor.run(workers: workers, jobs: names)
+                ?? executor.run(workers: workers ?? 1, jobs: names)
             touched.formUnion(summary.completed)
             touched.formUnion(summary.failed.map(\.runID))
             let usage = UsageReport.make(ledger: try store.ledger(since: nil, runIDs: touched), database: db)
@@ -216,7 +223,8 @@ struct Exec: ParsableCommand {
     /// durations become exact and ids sequential (`run-000001`…), so use it on a fresh database.
     static func clock(_ text: String?) throws -> any ExecutorClock {
         guard let text, !text.isEmpty else { return SystemClock() }
-        guard text.hasPrefix("manual:"), let seconds = Int64(text.dropFirst("manual:".count)) else {
+        guard text.hasPrefix("manual:"), let seconds = Int64(text.dropFirst("manual:".count)),
+              (0...253_402_300_799).contains(seconds) else {   // up to 9999-12-31
             throw CostsimError.usage("COSTSIM_CLOCK: expected manual:UNIX_SECONDS, found '\(text)'", hint: nil)
         }
         return ManualClock(start: Timestamp(microseconds: seconds * 1_000_000))

@@ -39,8 +39,44 @@ import Testing
         for line in prediction where ["steps", "sleeps", "step_attempts", "run_attempts"].contains(line["quantity"] as? String ?? "") {
             #expect(line["observed_per_run"] as? String == line["predicted_per_run"] as? String, "\(line)")
         }
-        let both = try CLI.run(["exec", Self.specJobFile, "--workers", "2", "--in-flight", "4", "--db", scratch.path("x.db")])
-        #expect(both.status == 64 && both.stderr.contains("give --workers or --in-flight, not both"), "\(both)")
+        for workers in ["1", "2"] {
+            let both = try CLI.run(["exec", Self.specJobFile, "--workers", workers, "--in-flight", "4", "--db", scratch.path("x.db")])
+            #expect(both.status == 64 && both.stderr.contains("give --workers or --in-flight, not both"), "\(both)")
+        }
+    }
+
+    /// A step over its `timeout_seconds` is stopped, children of its shell included (Foundation
+    /// sees the shell end only once they are gone): `sleep 30` under a 1 s timeout.
+    @Test(arguments: [["--workers", "2"], ["--in-flight", "2"]])
+    func aStepPastItsTimeoutIsStoppedWithItsChildren(_ mode: [String]) throws {
+        let scratch = try TemporaryDirectory()
+        let jobs = try scratch.write("jobs.yaml", """
+            version: 1
+            jobs:
+              slow:
+                retries: {max_attempts: 1}
+                steps:
+                  - {name: wait, run: "sleep 30; echo never", timeout_seconds: 1}
+            """)
+        let run = try CLI.run(["exec", jobs.path, "--runs", "2", "--db", scratch.path("jobs.db"), "--format", "csv"] + mode)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("timed out after 1 s"), "\(run)")
+        let total = try #require(run.stdout.split(separator: "\r\n").first { $0.hasPrefix("total,") })
+        let compute = try #require(Double(total.split(separator: ",")[9]))
+        #expect(compute < 10, "two attempts stopped after about 1 s each, not 30: \(total)")
+    }
+
+    @Test func theClockHookNeedsOneWorkerAndAFreshDatabase() throws {
+        let scratch = try TemporaryDirectory()
+        let clock = ["COSTSIM_CLOCK": "manual:1767225600"]
+        let workload = ["exec", "--workload", "Fixtures/seed-article.yaml", "--time-scale", "0", "--db", scratch.path("seed.db")]
+        let several = try CLI.run(workload + ["--in-flight", "4"], environment: clock)
+        #expect(several.status == 64 && several.stderr.contains("COSTSIM_CLOCK needs one worker and one run in flight"), "\(several)")
+        #expect(try CLI.run(workload, environment: clock).status == 0)
+        let again = try CLI.run(workload, environment: clock)
+        #expect(again.status == 64 && again.stderr.contains("COSTSIM_CLOCK needs a fresh database"), "\(again)")
+        let huge = try CLI.run(workload, environment: ["COSTSIM_CLOCK": "manual:99999999999999"])
+        #expect(huge.status == 64, "\(huge)")
     }
 
     @Test func aBadClockHookIsAUsageError() throws {

@@ -32,18 +32,22 @@ import Testing
         }
     }
 
-    /// Every attempt row with its outcome, and every run's status.
-    static func ledger(_ folder: ScratchFolder) throws -> (attempts: [Attempt: String], runs: [String: String]) {
+    /// Every attempt row with its outcome, every run's status, and the abandoned attempts
+    /// per worker.
+    static func ledger(_ folder: ScratchFolder) throws -> (attempts: [Attempt: String], runs: [String: String], abandonedByWorker: [String: Int]) {
         let queue = try DatabaseQueue(path: folder.path("ledger.db"))
         defer { try? queue.close() }
         return try queue.read { db in
             var attempts: [Attempt: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT run_id, step, number, outcome FROM attempts") {
-                attempts[Attempt(run: row[0], step: row[1], number: row[2])] = row[3]
+            var abandoned: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT run_id, step, number, outcome, worker FROM attempts") {
+                let outcome: String = row[3]
+                attempts[Attempt(run: row[0], step: row[1], number: row[2])] = outcome
+                if outcome == "abandoned" { abandoned[row[4], default: 0] += 1 }
             }
             var runs: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, status FROM runs") { runs[row[0]] = row[1] }
-            return (attempts, runs)
+            return (attempts, runs, abandoned)
         }
     }
 
@@ -52,7 +56,11 @@ import Testing
     /// may be recorded as abandoned without having run: at most one per crash and run in flight.
     static func checkInvariants(_ folder: ScratchFolder, runs: Int, crashes: Int, exact: Bool, inFlight: Int = 1) throws {
         let counted = try counter(folder)
-        let (attempts, statuses) = try ledger(folder)
+        let (attempts, statuses, abandonedByWorker) = try ledger(folder)
+        // A worker has one attempt under way at a time, so a kill abandons at most one of each
+        // killed worker's attempts (run or not); without kills nothing is abandoned.
+        #expect(abandonedByWorker.values.allSatisfy { $0 <= 1 }, "abandoned attempts per worker: \(abandonedByWorker)")
+        if crashes == 0 { #expect(abandonedByWorker.isEmpty, "no kill, yet abandoned attempts: \(abandonedByWorker)") }
         #expect(statuses.count == runs && statuses.values.allSatisfy { $0 == "completed" }, "every run completes: \(statuses)")
         #expect(Set(counted).count == counted.count, "no step attempt ran twice: \(counted)")
         let recorded = attempts.filter { $0.value != "unstarted" }
