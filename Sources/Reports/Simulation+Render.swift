@@ -124,7 +124,7 @@ extension SimulationResult {
         out += "  all inputs at their mean: " + baseline.joined(separator: ", ") + "\n"
         guard !analysis.entries.isEmpty else { return out + "  (no uncertain input)\n" }
         var header = ["#", "input", "p10", "p90"]
-        for effect in analysis.baseline { header.append("\(effect.provider) at p10 → p90 (swing, R²)") }
+        for effect in analysis.baseline { header.append("\(effect.provider) at p10 → p90 (swing, ρ²)") }
         var table = TextTable(header, alignments: [.right, .left, .right, .right] + analysis.baseline.map { _ in .left })
         for (index, entry) in analysis.entries.enumerated() {
             var row = ["\(index + 1)", entry.input.name, NumberFormat.quantity(entry.low, scale: 4), NumberFormat.quantity(entry.high, scale: 4)]
@@ -140,7 +140,7 @@ extension SimulationResult {
         var text = "\(low) → \(high)"
         var details: [String] = []
         if let swing = effect.swing { details.append(NumberFormat.dollars(swing)) }
-        if let share = effect.varianceShare { details.append("R² " + NumberFormat.fixed(share, scale: 2)) }
+        if let share = effect.varianceShare { details.append("ρ² " + NumberFormat.fixed(share, scale: 2)) }
         if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
         return text
     }

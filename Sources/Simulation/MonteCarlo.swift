@@ -101,7 +101,7 @@ public enum MonteCarlo {
         var sensitivity: SensitivityAnalysis?
         if options.sensitivity {
             sensitivity = try Sensitivity.tornado(workload: workload, inputs: simulator.inputs, samplers: simulator.sampled,
-                                                  values: run.inputValues, costs: simulator.costSeries(run), chosen: run.chosen,
+                                                  values: run.inputValues, costRanks: simulator.costRanks(run), chosen: run.chosen,
                                                   providers: files, platform: expected.platform, withPlatformCosts: options.withPlatformCosts)
         }
         return SimulationResult(workload: workload, catalog: catalog, platform: expected.platform, trials: options.trials, seed: options.seed,

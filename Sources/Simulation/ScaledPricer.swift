@@ -78,11 +78,6 @@ struct MoneyScale: Sendable {
         return value
     }
 
-    /// The amount in binary floating point (for correlations, never reported as money).
-    func double(_ a: ScaledMoney) -> Double {
-        Double(a.cents) / 100 + Double(a.sub) / (Double(subUnit) * 100)
-    }
-
     /// An exact decimal amount in this scale; nil when it is negative, has more than E decimals
     /// or does not fit.
     func amount(_ value: Decimal) -> ScaledMoney? {

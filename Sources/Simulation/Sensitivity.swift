@@ -21,9 +21,11 @@ public struct SensitivityAnalysis: Sendable {
         public var high: Decimal?
         /// |high − low|, when both are priced.
         public var swing: Decimal?
-        /// The squared correlation of the input's monthly value with this provider's cost over
-        /// the simulated months: the share of the cost's variance a straight line in this input
-        /// explains (0…1, rounded to 4 decimals); nil when either does not vary.
+        /// The squared rank correlation (Spearman's ρ²) of the input's monthly value with this
+        /// provider's cost over the simulated months where it has a feasible plan: how much of
+        /// the cost's ordering this input explains (0…1, rounded to 4 decimals); nil when either
+        /// does not vary. Ranks, because costs are compared exactly and never converted to
+        /// floating point.
         public var varianceShare: Decimal?
     }
 
@@ -54,7 +56,7 @@ enum Sensitivity {
     /// The tornado over the inputs whose monthly values were recorded in the trials.
     /// - Complexity: O(inputs × providers × jobs) engine evaluations, plus O(inputs × trials log trials).
     static func tornado(workload: Workload, inputs: [SimulationInput], samplers: [JobSampler], values: [[Double]],
-                        costs: [[Double]], chosen: [[Int32]], providers: [PricingFile], platform: PlatformPlan?,
+                        costRanks: [[Double]], chosen: [[Int32]], providers: [PricingFile], platform: PlatformPlan?,
                         withPlatformCosts: Bool) throws(CostsimError) -> SensitivityAnalysis {
         let jobIndex = Dictionary(workload.jobs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         struct Summary { var low: Decimal; var mean: Decimal; var high: Decimal }
@@ -75,7 +77,8 @@ enum Sensitivity {
             return providers.map { engine.evaluate(provider: $0).cheapest?.exactCost }
         }
         let baseline = zip(providers, price(base)).map { SensitivityAnalysis.Effect(provider: $0.provider, low: $1, high: $1, swing: 0, varianceShare: nil) }
-        let costSeries = costs
+        // Each input's trials in order once; ranked per provider over that provider's trials.
+        let valueOrders = values.map { series in (0..<series.count).sorted { series[$0] < series[$1] } }
         var entries: [SensitivityAnalysis.Entry] = []
         for (position, input) in inputs.enumerated() {
             guard let index = jobIndex[input.job] else { continue }
@@ -95,8 +98,13 @@ enum Sensitivity {
                 } else if (lows[provider] == nil) != (highs[provider] == nil) {
                     changes = true
                 }
-                let share = values.indices.contains(position)
-                    ? correlationSquared(values[position], costSeries[provider], where: chosen[provider]).map { Simulator.decimal(($0 * 10_000).rounded() / 10_000) } : nil
+                var share: Decimal?
+                if values.indices.contains(position) {
+                    let series = values[position]
+                    let inputRanks = ranks(order: valueOrders[position], included: chosen[provider]) { series[$0] == series[$1] }
+                    share = correlationSquared(inputRanks, costRanks[provider], where: chosen[provider])
+                        .map { Simulator.decimal(($0 * 10_000).rounded() / 10_000) }
+                }
                 effects.append(SensitivityAnalysis.Effect(provider: file.provider, low: lows[provider], high: highs[provider],
                                                           swing: swing, varianceShare: share))
             }
@@ -141,8 +149,25 @@ enum Sensitivity {
                    machine: job.machine, retryRate: retry, eventsPerRun: events, specs: job.specs, line: job.line)
     }
 
-    /// Squared Pearson correlation of x and y over the trials where `chosen` ≥ 0; nil when
-    /// either is constant there or fewer than 3 trials count.
+    /// Average ranks (1…m) of the trials where `included` ≥ 0, walking `order` (every trial,
+    /// ascending); neighbours that are `equal` share their average rank; other trials get 0.
+    static func ranks(order: [Int], included: [Int32], equal: (Int, Int) -> Bool) -> [Double] {
+        var ranks = [Double](repeating: 0, count: order.count)
+        let members = order.filter { included[$0] >= 0 }
+        var start = 0
+        // Bounded: each pass ranks one group of equal values and moves past it.
+        while start < members.count {
+            var end = start + 1
+            while end < members.count && equal(members[start], members[end]) { end += 1 }
+            let average = Double(start + 1 + end) / 2
+            for member in members[start..<end] { ranks[member] = average }
+            start = end
+        }
+        return ranks
+    }
+
+    /// Squared Pearson correlation of x and y over the trials where `chosen` ≥ 0 (of ranks,
+    /// Spearman's ρ²); nil when either is constant there or fewer than 3 trials count.
     static func correlationSquared(_ x: [Double], _ y: [Double], where chosen: [Int32]) -> Double? {
         var n = 0.0, sx = 0.0, sy = 0.0
         for index in x.indices where chosen[index] >= 0 {

@@ -75,12 +75,19 @@ extension Simulator {
         }
     }
 
-    /// Each trial's exact cost per provider as binary floating point (for correlations only).
-    func costSeries(_ run: Run) -> [[Double]] {
-        if let scale = scaledPricers?.first?.scale, run.scaledExact.first?.isEmpty == false {
-            return run.scaledExact.map { $0.map(scale.double) }
+    /// Per provider, each trial's rank (1 = cheapest, ties sharing their average) among the
+    /// trials where the provider has a feasible plan (0 elsewhere), ordered by exact cost: costs
+    /// are compared, never converted to floating point.
+    func costRanks(_ run: Run) -> [[Double]] {
+        run.chosen.indices.map { provider in
+            let count = run.chosen[provider].count
+            if run.scaledExact.first?.isEmpty == false {
+                let costs = run.scaledExact[provider]
+                return Sensitivity.ranks(order: (0..<count).sorted { costs[$0] < costs[$1] }, included: run.chosen[provider]) { costs[$0] == costs[$1] }
+            }
+            let costs = run.exact[provider]
+            return Sensitivity.ranks(order: (0..<count).sorted { costs[$0] < costs[$1] }, included: run.chosen[provider]) { costs[$0] == costs[$1] }
         }
-        return run.exact.map { $0.map(FieldSampler.double) }
     }
 
     /// How the monthly totals of the uncertain per-run fields are sampled at their expected
