@@ -64,3 +64,16 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension InputError {
+    /// The UTF-8 text of the file at `path`, or `.unreadable` saying whether it is missing or
+    /// could not be read: the one way workload and job files are read from disk.
+    public static func readText(_ path: String) throws(InputError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw .unreadable(file: path, reason: exists ? "cannot read the file (is it UTF-8 text?)" : "no such file")
+        }
+    }
+}

@@ -33,14 +33,7 @@ extension JobFile {
     /// Reads and parses a job file from disk.
     /// - Throws: `InputError.unreadable` when missing, `.invalid` when wrong.
     public static func load(path: String) throws(InputError) -> JobFile {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw .unreadable(file: path, reason: exists ? "cannot read the file (is it UTF-8 text?)" : "no such file")
-        }
-        return try parse(text, file: path)
+        try parse(try InputError.readText(path), file: path)
     }
 }
 

@@ -33,14 +33,7 @@ extension Workload {
     /// Reads and parses a workload file from disk.
     /// - Throws: `InputError.unreadable` when the file is missing, `.invalid` when it is wrong.
     public static func load(path: String) throws(InputError) -> Workload {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw .unreadable(file: path, reason: exists ? "cannot read the file (is it UTF-8 text?)" : "no such file")
-        }
-        return try parse(text, file: path)
+        try parse(try InputError.readText(path), file: path)
     }
 }
 

@@ -54,6 +54,11 @@ struct OutputOptions: ParsableArguments {
 
     /// Writes the report where asked. Always called before a failing exit.
     func emit(_ text: String) throws {
+        try Self.emit(text, to: outFile)
+    }
+
+    /// Writes `text` to `outFile`, or to standard output when there is none.
+    static func emit(_ text: String, to outFile: String?) throws {
         if let outFile {
             do {
                 try text.write(toFile: outFile, atomically: true, encoding: .utf8)

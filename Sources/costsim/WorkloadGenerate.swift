@@ -74,16 +74,7 @@ struct WorkloadGenerate: ParsableCommand {
         try runReporting {
             let generator = WorkloadGenerator(jobs: jobs, profile: profile, size: size, scale: Decimal(exactText: scale) ?? 1, seed: seed,
                                               name: name, platform: platform == "none" ? nil : platform, uncertain: !fixed)
-            let text = generator.yaml()
-            if let outFile {
-                do {
-                    try text.write(toFile: outFile, atomically: true, encoding: .utf8)
-                } catch {
-                    throw CostsimError.usage("cannot write --out-file \(outFile): \(error.localizedDescription)", hint: "check the folder exists and is writable")
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            try OutputOptions.emit(generator.yaml(), to: outFile)
         }
     }
 }
