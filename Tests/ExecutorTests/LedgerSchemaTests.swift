@@ -9,7 +9,7 @@ import Testing
     @Test func migrationsAreNamedAndOnlyEverAppended() {
         // Never edit or reorder a shipped migration: add a new one at the end of this list.
         #expect(SQLiteStore.migrator.migrations == ["2026-11-29 ledger tables", "2026-11-29 ledger rules", "2026-11-29 claim indexes",
-                                                     "2026-11-29 lease expiry index"])
+                                                     "2026-11-29 lease expiry index", "2026-11-29 membership checks without lists"])
     }
 
     @Test func aLedgerOfTheEarlierSchemaIsUpgradedInPlace() throws {
@@ -28,10 +28,83 @@ import Testing
         }
         try old.close()
         let store = try SQLiteStore(path: path)
-        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.count == 4)
+        #expect(try store.queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.count == 5)
         // The expired lease is found through the new index and the run taken over.
         let claimed = try store.claim(ClaimRequest(worker: "w", now: Timestamp(microseconds: 10), leaseSeconds: 30, jobs: ["job": nil], deadWorkers: []))
         #expect(claimed?.lease == Lease(runID: "run-1", execution: 2, worker: "w"))
+    }
+
+    @Test func rebuildingTheTablesKeepsEveryRowAndRule() throws {
+        let folder = try ScratchFolder()
+        let path = folder.path("old.db")
+        // A ledger of the schema before the rebuild, with a row in every table.
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "2026-11-29 lease expiry index")
+        try old.write { db in
+            try db.execute(sql: """
+                INSERT INTO workers (id, host, pid, started_at) VALUES ('w', 'here', 1, 0);
+                INSERT INTO runs (id, job, idempotency_key, input, status, created_at, available_at, started_at, execution,
+                                  lease_owner, lease_expires_at)
+                  VALUES ('run-1', 'job', 'key-1', x'01', 'running', 0, 0, 1, 1, 'w', 99);
+                INSERT INTO runs (id, job, created_at, available_at) VALUES ('run-2', 'job', 0, 0);
+                INSERT INTO executions (run_id, number, worker, started_at) VALUES ('run-1', 1, 'w', 1);
+                INSERT INTO attempts (run_id, step, number, execution, worker, started_at) VALUES ('run-1', 'a', 1, 1, 'w', 1);
+                UPDATE attempts SET outcome = 'succeeded', ended_at = 2, output = x'02';
+                INSERT INTO attempts (run_id, step, number, execution, worker, started_at) VALUES ('run-1', 'b', 1, 1, 'w', 2);
+                INSERT INTO sleeps (run_id, step, execution, recorded_at, wake_at) VALUES ('run-1', 'nap', 1, 2, 50);
+                """)
+        }
+        func contents(_ db: Database) throws -> [String] {
+            try ["workers", "runs", "executions", "attempts", "sleeps"].flatMap { table in
+                try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2").map { "\(table) \($0)" }
+            }
+        }
+        let before = try old.read(contents)
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        #expect(try store.queue.read(contents) == before)
+        #expect(try store.queue.read { try String.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        let objects = try store.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY 1")
+        }
+        #expect(objects.filter { $0.hasPrefix("trigger") }.count == 14)
+        #expect(objects.filter { $0.hasPrefix("index") } == ["index runs_idempotency", "index runs_lease_expiry", "index runs_ready", "index runs_running"])
+        #expect(!objects.contains { $0.contains("rebuilt") })
+        // The rules still hold on the rebuilt tables.
+        #expect(throws: DatabaseError.self) { try store.queue.write { try $0.execute(sql: "UPDATE runs SET status = 'bogus' WHERE id = 'run-2'") } }
+        #expect(throws: DatabaseError.self) { try store.queue.write { try $0.execute(sql: "DELETE FROM attempts") } }
+        #expect(throws: DatabaseError.self) {
+            try store.queue.write { try $0.execute(sql: "INSERT INTO runs (id, job, idempotency_key, created_at, available_at) VALUES ('run-3', 'job', 'key-1', 0, 0)") }
+        }
+    }
+
+    @Test func noStatementOfAStepBuildsATemporaryTable() throws {
+        // A CHECK written `x IN (a, b, c)` makes SQLite build a temporary b-tree (OpenEphemeral)
+        // each time the statement runs: it once cost half of every step's commit.
+        let statements = [
+            "INSERT INTO attempts (run_id, step, number, execution, worker, started_at) VALUES ('r', 's', 1, 1, 'w', 1)",
+            "UPDATE attempts SET outcome = 'succeeded', retriable = 1, ended_at = 2, output = NULL, error = NULL WHERE run_id = 'r' AND step = 's' AND number = 1 AND outcome = 'running'",
+            "INSERT INTO runs (id, job, created_at, available_at) VALUES ('r', 'job', 0, 0)",
+            "UPDATE runs SET status = 'running', execution = execution + 1, lease_owner = 'w', lease_expires_at = 9, started_at = coalesce(started_at, 1) WHERE id = 'r'",
+            "UPDATE runs SET status = 'completed', finished_at = 2, lease_owner = NULL, lease_expires_at = NULL WHERE id = 'r'",
+            "INSERT INTO executions (run_id, number, worker, started_at) VALUES ('r', 1, 'w', 1)",
+            "UPDATE executions SET outcome = 'completed', ended_at = 2 WHERE run_id = 'r' AND number = 1",
+        ]
+        func buildingTemporaryTables(_ queue: DatabaseQueue) throws -> [String] {
+            try queue.read { db in
+                try statements.filter { sql in
+                    let program = try Row.fetchAll(db, sql: "EXPLAIN " + sql).map { $0["opcode"] as String }
+                    #expect(program.contains("Halt"))
+                    return program.contains("OpenEphemeral")
+                }
+            }
+        }
+        let old = try DatabaseQueue()
+        try SQLiteStore.migrator.migrate(old, upTo: "2026-11-29 lease expiry index")
+        #expect(try buildingTemporaryTables(old).count == statements.count)
+        let h = try Harness()
+        #expect(try buildingTemporaryTables(h.store.queue) == [])
     }
 
     @Test func theSchemaKeepsTheLedgerAppendOnly() throws {
