@@ -29,32 +29,58 @@ struct Options {
     var workerCounts = [1, 4, 16]
     /// Async bodies: runs in flight at once (`Executor.run(inFlight:)`).
     var inFlightCounts = [16, 64]
-    /// Profiling: run one variant once (raw-c, raw-grdb or executor), print its rate, exit.
+    /// Profiling: run one variant once (one of `variants`), print its rate, exit.
     var only: String?
     var folder = FileManager.default.temporaryDirectory.appendingPathComponent("costsim-executor-bench-\(getpid())").path
+
+    static let usage = "executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--in-flight 16,64] "
+        + "[--no-dbos] [--folder DIR] [--only raw-c|raw-grdb|ledger-sql|ledger-sql-batched|executor|executor-async]"
+    static let variants: Set = ["raw-c", "raw-grdb", "ledger-sql", "ledger-sql-batched", "executor", "executor-async"]
+
+    /// A usage error: the message and the usage line on stderr, exit 64.
+    static func refuse(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("executor-bench: \(message)\nusage: \(usage)\n".utf8))
+        exit(64)
+    }
 
     init(_ arguments: [String]) {
         var index = 0
         func value() -> String {
             index += 1
-            guard index < arguments.count else { fatalError("\(arguments[index - 1]) needs a value") }
+            guard index < arguments.count else { Self.refuse("\(arguments[index - 1]) needs a value") }
             return arguments[index]
+        }
+        func count() -> Int {
+            let text = value()
+            guard let number = Int(text), number > 0 else { Self.refuse("\(arguments[index - 1]) takes a positive whole number, not '\(text)'") }
+            return number
+        }
+        func counts() -> [Int] {
+            let text = value()
+            let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard !numbers.isEmpty, numbers.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                Self.refuse("\(arguments[index - 1]) takes positive whole numbers separated by commas, not '\(text)'")
+            }
+            return numbers.compactMap { $0 }
         }
         while index < arguments.count {
             switch arguments[index] {
-            case "--runs": runs = Int(value()) ?? runs
-            case "--steps": steps = Int(value()) ?? steps
-            case "--repeat": repeats = Int(value()) ?? repeats
-            case "--full-runs": fullRuns = Int(value()) ?? fullRuns
+            case "--runs": runs = count()
+            case "--steps": steps = count()
+            case "--repeat": repeats = count()
+            case "--full-runs": fullRuns = count()
             case "--no-dbos": dbos = false
-            case "--workers": workerCounts = value().split(separator: ",").compactMap { Int($0) }
-            case "--in-flight": inFlightCounts = value().split(separator: ",").compactMap { Int($0) }
+            case "--workers": workerCounts = counts()
+            case "--in-flight": inFlightCounts = counts()
             case "--folder": folder = value()
-            case "--only": only = value()
+            case "--only":
+                let variant = value()
+                guard Self.variants.contains(variant) else { Self.refuse("--only takes one of \(Self.variants.sorted().joined(separator: ", ")), not '\(variant)'") }
+                only = variant
             case "--help", "-h":
-                print("executor-bench [--runs N] [--steps S] [--repeat K] [--full-runs N] [--workers 1,4] [--in-flight 16,64] [--no-dbos] [--folder DIR] [--only raw-c|raw-grdb|ledger-sql|executor]")
+                print(Self.usage)
                 exit(0)
-            default: fatalError("unknown option \(arguments[index])")
+            default: Self.refuse("unknown option \(arguments[index])")
             }
             index += 1
         }
@@ -328,7 +354,7 @@ if let only = options.only {
     case "ledger-sql-batched": rate = try ledgerSQL(.normal, runs: options.runs, steps: options.steps, batch: 32)
     case "executor-async": rate = try await executorAsyncSteps(.normal, runs: options.runs, steps: options.steps, inFlight: options.inFlightCounts.first ?? 64)
     case "executor": rate = try executorSteps(.normal, runs: options.runs, steps: options.steps, workers: options.workerCounts.first ?? 1)
-    default: fatalError("--only takes raw-c, raw-grdb, ledger-sql or executor")
+    default: Options.refuse("--only takes one of \(Options.variants.sorted().joined(separator: ", "))")
     }
     let batch = (commitsPerTransaction.values.first.flatMap(\.first).map { String(format: " (%.1f commits per transaction)", $0) } ?? "")
         + (writerMicrosecondsPerStep.values.first.flatMap(\.first).map { String(format: ", writer CPU %.2f µs per step", $0) } ?? "")
