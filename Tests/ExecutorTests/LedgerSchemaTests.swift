@@ -65,6 +65,7 @@ import Testing
         let store = try SQLiteStore(path: path)
         #expect(try store.queue.read(contents) == before)
         #expect(try store.queue.read { try String.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
+        #expect(try store.queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         let objects = try store.queue.read { db in
             try String.fetchAll(db, sql: "SELECT type || ' ' || name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY 1")
         }
