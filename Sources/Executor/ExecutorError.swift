@@ -56,20 +56,26 @@ public enum ExecutorError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .corruptDatabase(path, detail):
-            return "\(path): not a usable costsim database: \(detail)"
-        case let .foreignDatabase(path, detail):
-            return "\(path): not a costsim database: \(detail)"
-        case let .newerDatabase(path, unknown):
-            return "\(path): written by a newer costsim (unknown migrations: \(unknown.joined(separator: ", ")))"
-        case let .unreadableDatabase(path, detail):
-            return "\(path): cannot open the database: \(detail)"
+        case let .corruptDatabase(path, _), let .foreignDatabase(path, _), let .newerDatabase(path, _),
+             let .unreadableDatabase(path, _):
+            return "\(path): \(message)"
         case let .leaseLost(runID):
             return "run \(runID): lease lost to another worker; this worker's late commit was refused"
         case let .database(detail):
             return "database error: \(detail)"
         case let .unknownJob(name):
             return "unknown job '\(name)'"
+        }
+    }
+
+    /// What is wrong with a database file, without its path (which `description` puts first).
+    public var message: String {
+        switch self {
+        case let .corruptDatabase(_, detail): return "not a usable costsim database: \(detail)"
+        case let .foreignDatabase(_, detail): return "not a costsim database: \(detail)"
+        case let .newerDatabase(_, unknown): return "written by a newer costsim (unknown migrations: \(unknown.joined(separator: ", ")))"
+        case let .unreadableDatabase(_, detail): return "cannot open the database: \(detail)"
+        default: return description
         }
     }
 

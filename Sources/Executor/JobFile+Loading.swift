@@ -18,13 +18,13 @@ extension JobFile {
     /// file.jobs[0].steps[0].action   // .run("echo hi")
     /// ```
     /// - Throws: `InputError.invalid` with one diagnostic per problem.
-    public static func parse(_ text: String, file: String, directory: String? = nil) throws(InputError) -> JobFile {
+    public static func parse(_ text: String, file: String) throws(InputError) -> JobFile {
         guard let root = try YAMLReader.compose(text, file: file) else {
             throw .invalid([Diagnostic(file: file, line: 1, column: 1, keyPath: "", message: "the file is empty",
                                        hint: "a job file starts with 'version: 1' and a mapping of 'jobs:'")])
         }
         let reader = YAMLReader(file: file)
-        let folder = directory ?? URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
         let jobs = JobFileParser(reader: reader).parse(root)
         try reader.throwIfInvalid()
         return JobFile(file: file, directory: folder, jobs: jobs)
@@ -92,7 +92,7 @@ private struct JobFileParser {
                 steps.append(step)
             }
         }
-        guard reader.diagnostics.count == before, let retries = Optional(retries) else { return nil }
+        guard reader.diagnostics.count == before else { return nil }
         return JobSpec(name: name, description: description, retries: retries, concurrency: concurrency, steps: steps,
                        line: keyNode.mark?.line)
     }

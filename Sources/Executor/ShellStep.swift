@@ -285,11 +285,7 @@ final class RunningCommand: @unchecked Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var children: [pid_t: [pid_t]] = [:]
         for name in names {
-            guard let pid = pid_t(name),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            // Fields after the command name: state, then the parent's pid.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard let pid = pid_t(name), let fields = WorkerIdentity.statFields(pid) else { continue }
             if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(pid) }
         }
         var found: [pid_t] = []

@@ -25,12 +25,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(seconds: date.timeIntervalSince1970)
     }
 
-    /// Seconds since the epoch.
-    public var seconds: Double { Double(microseconds) / 1_000_000 }
-
-    /// The Foundation date.
-    public var date: Date { Date(timeIntervalSince1970: seconds) }
-
     /// `2026-11-29T04:02:00.123456Z`.
     public var description: String {
         let whole = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000

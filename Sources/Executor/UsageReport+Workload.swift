@@ -34,7 +34,6 @@ extension UsageReport {
         for usage in jobs {
             let counts = usage.counts
             let runs = Decimal(counts.runs)
-            guard counts.runs > 0 else { continue }
             lines.append("  - name: \(Self.quoted(usage.job))")
             lines.append("    runs_per_month: \(NumberFormat.plain(runs * scale))")
             if counts.steps == 0 {
@@ -50,7 +49,7 @@ extension UsageReport {
                     : counts.computeSeconds / Decimal(max(1, counts.stepAttempts - counts.sleeps))
                 lines.append("    step_seconds: \(NumberFormat.plain(stepSeconds))")
                 if counts.retries > 0 {
-                    lines.append("    retry_rate: \(NumberFormat.plain(min(10, Decimal(counts.retries) / Decimal(counts.computeSteps))))")
+                    lines.append("    retry_rate: \(NumberFormat.plain(min(Workload.maxRetryRate, Decimal(counts.retries) / Decimal(counts.computeSteps))))")
                 }
             }
         }

@@ -66,29 +66,6 @@ public struct UsageReport: Sendable, Equatable {
             succeededSteps += run.succeededSteps
             succeededSeconds += UsageReport.seconds(run.succeededMicroseconds)
         }
-
-        /// Field by field sum.
-        static func + (lhs: Counts, rhs: Counts) -> Counts {
-            var sum = lhs
-            sum.runs += rhs.runs
-            sum.runsCompleted += rhs.runsCompleted
-            sum.runsFailed += rhs.runsFailed
-            sum.runsUnfinished += rhs.runsUnfinished
-            sum.steps += rhs.steps
-            sum.stepAttempts += rhs.stepAttempts
-            sum.retries += rhs.retries
-            sum.sleeps += rhs.sleeps
-            sum.computeSeconds += rhs.computeSeconds
-            sum.executions += rhs.executions
-            sum.replays += rhs.replays
-            sum.runAttempts += rhs.runAttempts
-            sum.runComputeSeconds += rhs.runComputeSeconds
-            sum.activeSeconds += rhs.activeSeconds
-            sum.computeSteps += rhs.computeSteps
-            sum.succeededSteps += rhs.succeededSteps
-            sum.succeededSeconds += rhs.succeededSeconds
-            return sum
-        }
     }
 
     /// One job's counts.
@@ -115,7 +92,9 @@ public struct UsageReport: Sendable, Equatable {
     /// - Complexity: O(runs).
     public static func make(ledger: [RunLedger], database: String, since: Timestamp? = nil) -> UsageReport {
         var byJob: [String: JobUsage] = [:]
+        var total = Counts()
         for run in ledger {
+            total.add(run)
             var usage = byJob[run.job] ?? JobUsage(job: run.job, counts: Counts(), firstRunAt: run.createdAt, lastActivityAt: run.lastActivityAt)
             usage.counts.add(run)
             usage.firstRunAt = min(usage.firstRunAt, run.createdAt)
@@ -124,7 +103,7 @@ public struct UsageReport: Sendable, Equatable {
         }
         let jobs = byJob.values.sorted { $0.job < $1.job }
         return UsageReport(database: database, since: since, jobs: jobs,
-                           total: jobs.reduce(Counts()) { $0 + $1.counts },
+                           total: total,
                            firstRunAt: jobs.map(\.firstRunAt).min(), lastActivityAt: jobs.map(\.lastActivityAt).max())
     }
 

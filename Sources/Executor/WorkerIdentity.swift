@@ -38,11 +38,15 @@ public struct WorkerIdentity: Sendable, Hashable {
 
     /// Field 22 of /proc/PID/stat; nil where there is no /proc.
     static func processStartTicks(_ pid: Int32) -> Int64? {
+        guard let fields = statFields(pid), fields.count > 19 else { return nil }
+        return Int64(fields[19])
+    }
+
+    /// The fields of /proc/PID/stat after the command name (which may hold spaces), so from
+    /// field 3 on: `[0]` is the state, `[1]` the parent's pid. Nil where there is no such file.
+    static func statFields(_ pid: Int32) -> [Substring]? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = text.lastIndex(of: ")") else { return nil }
-        // Fields after the command name (which may hold spaces) start at field 3.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 19 else { return nil }
-        return Int64(fields[19])
+        return text[text.index(after: close)...].split(separator: " ")
     }
 }

@@ -9,7 +9,7 @@ extension Workload {
                                  "step_seconds", "run_seconds", "max_step_seconds", "memory_mb", "retry_rate", "events_per_run"]
     static let jobKeys = ["name", "description", "schedule", "machine"] + numericJobKeys
     /// A retry rate above this is treated as a typo (10 extra attempts per step).
-    static let maxRetryRate: Decimal = 10
+    package static let maxRetryRate: Decimal = 10
 
     /// Parses and validates a workload file, reporting every problem at once.
     ///

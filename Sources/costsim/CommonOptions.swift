@@ -57,13 +57,14 @@ struct OutputOptions: ParsableArguments {
         try Self.emit(text, to: outFile)
     }
 
-    /// Writes `text` to `outFile`, or to standard output when there is none.
-    static func emit(_ text: String, to outFile: String?) throws {
+    /// Writes `text` to `outFile`, or to standard output when there is none; `option` names the
+    /// file's option in the error.
+    static func emit(_ text: String, to outFile: String?, option: String = "--out-file") throws {
         if let outFile {
             do {
                 try text.write(toFile: outFile, atomically: true, encoding: .utf8)
             } catch {
-                throw CostsimError.usage("cannot write --out-file \(outFile): \(error.localizedDescription)", hint: "check the folder exists and is writable")
+                throw CostsimError.usage("cannot write \(option) \(outFile): \(error.localizedDescription)", hint: "check the folder exists and is writable")
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))

@@ -165,20 +165,8 @@ struct Exec: ParsableCommand {
             let elapsed = clock.now() - started
             let title = "costsim exec: \(source), database \(db)\n"
                 + "\(summary.completed.count) completed, \(summary.failed.count) failed, \(enqueued) new, in \(NumberFormat.plain(Decimal(elapsed), scale: 3)) s"
-            var text = usage.render(output.format, title: title)
-            if let loadedWorkload {
-                let check = PredictionCheck.make(workload: loadedWorkload, usage: usage, timeScale: timeScale)
-                switch output.format {
-                case .table: text += "\n" + check.table()
-                case .markdown: text += "\n" + check.markdown()
-                case .csv: text += "\r\n" + check.csv()
-                case .json:
-                    guard case .object(var pairs) = usage.json() else { break }
-                    pairs.append(("prediction", check.json()))
-                    text = JSONValue.object(pairs).rendered()
-                }
-            }
-            try output.emit(text)
+            let prediction = loadedWorkload.map { PredictionCheck.make(workload: $0, usage: usage, timeScale: timeScale) }
+            try output.emit(usage.render(output.format, title: title, prediction: prediction))
             if !summary.failed.isEmpty {
                 let shown = summary.failed.prefix(5).map { "  \($0.job) \($0.runID): \($0.message)" }.joined(separator: "\n")
                 FileHandle.standardError.write(Data("\(shown)\n".utf8))
@@ -254,10 +242,9 @@ func runExecutorReporting(_ body: () throws -> Void) throws {
         } catch let error as ExecutorError {
             switch error {
             case .corruptDatabase(let path, _), .foreignDatabase(let path, _), .newerDatabase(let path, _):
-                throw InputError.invalid([Diagnostic(file: path, line: nil, column: nil, keyPath: "",
-                                                     message: String(error.description.dropFirst(path.count + 2)), hint: error.hint)])
-            case .unreadableDatabase(let path, let detail):
-                throw InputError.unreadable(file: path, reason: "cannot open the database: \(detail)")
+                throw InputError.invalid([Diagnostic(file: path, line: nil, column: nil, keyPath: "", message: error.message, hint: error.hint)])
+            case .unreadableDatabase(let path, _):
+                throw InputError.unreadable(file: path, reason: error.message)
             default:
                 printError(error.description)
                 throw ExitCode(70)

@@ -77,12 +77,7 @@ struct Usage: ParsableCommand {
                 printError("internal error: the workload written from the ledger does not load:\n\(error)")
                 throw ExitCode(70)
             }
-            do {
-                try yaml.write(toFile: toWorkload, atomically: true, encoding: .utf8)
-            } catch {
-                throw CostsimError.usage("cannot write --to-workload \(toWorkload): \(error.localizedDescription)",
-                                         hint: "check the folder exists and is writable")
-            }
+            try OutputOptions.emit(yaml, to: toWorkload, option: "--to-workload")
             FileHandle.standardError.write(Data("wrote \(toWorkload): \(report.jobs.count) job\(report.jobs.count == 1 ? "" : "s")\n".utf8))
         }
     }

@@ -25,8 +25,9 @@ extension UsageReport {
         ]
     }
 
-    /// The JSON document: `{"version", "database", "since", "from", "to", "jobs": [{"job", …}], "total": {…}}`.
-    func json() -> JSONValue {
+    /// The JSON document: `{"version", "database", "since", "from", "to", "jobs": [{"job", …}], "total": {…}}`,
+    /// and `"prediction"` when given.
+    func json(prediction: PredictionCheck? = nil) -> JSONValue {
         .object([
             ("version", .number("1")),
             ("database", .string(database)),
@@ -35,15 +36,16 @@ extension UsageReport {
             ("to", lastActivityAt.map { .string($0.description) } ?? .null),
             ("jobs", .array(jobs.map { .object([("job", .string($0.job))] + Self.fields($0.counts)) })),
             ("total", .object(Self.fields(total))),
-        ])
+        ] + (prediction.map { [("prediction", $0.json())] } ?? []))
     }
 
-    func render(_ format: ReportFormat, title: String) -> String {
+    /// The report; `prediction` (from `exec --workload`) follows the usage in every format.
+    func render(_ format: ReportFormat, title: String, prediction: PredictionCheck? = nil) -> String {
         switch format {
-        case .json: return json().rendered()
-        case .csv: return csv()
-        case .table: return table(title: title)
-        case .markdown: return markdown(title: title)
+        case .json: return json(prediction: prediction).rendered()
+        case .csv: return csv() + (prediction.map { "\r\n" + $0.csv() } ?? "")
+        case .table: return table(title: title) + (prediction.map { "\n" + $0.table() } ?? "")
+        case .markdown: return markdown(title: title) + (prediction.map { "\n" + $0.markdown() } ?? "")
         }
     }
 
