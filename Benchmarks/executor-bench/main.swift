@@ -165,6 +165,7 @@ nonisolated(unsafe) var writerMicrosecondsPerStep: [String: [Double]] = [:]
 
 func executorSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, workers: Int) throws -> Double {
     let store = try SQLiteStore(path: freshPath("executor-\(sync.rawValue)"), synchronous: sync)
+    store.measuresCommitCPU = true
     let job = JobDefinition(name: "noop", retries: RetryPolicy(maxAttempts: 3)) { run in
         for index in 1...steps {
             try run.step("step-\(index)") {}
@@ -193,6 +194,7 @@ func check(_ store: SQLiteStore, key: String, completed: Int, runs: Int, steps: 
 /// The same steps with an async body (`JobDefinition.async`), `inFlight` runs at once.
 func executorAsyncSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, inFlight: Int) async throws -> Double {
     let store = try SQLiteStore(path: freshPath("executor-async-\(sync.rawValue)"), synchronous: sync)
+    store.measuresCommitCPU = true
     let job = JobDefinition.async(name: "noop", retries: RetryPolicy(maxAttempts: 3)) { run in
         for index in 1...steps {
             try await run.step("step-\(index)") {}

@@ -110,7 +110,7 @@ public final class Executor: @unchecked Sendable {
         precondition(workers >= 1, "at least one worker")
         let jobs = (jobs ?? Set(definitions.keys)).filter { definitions[$0].map { !$0.isAsync } ?? true }
         let shared = SharedState()
-        let keeper = configuration.heartbeat ? LeaseKeeper(store: store, clock: clock, leaseSeconds: configuration.leaseSeconds) : nil
+        let keeper = makeKeeper()
         defer { keeper?.stop() }
         let loops = try makeWorkers(workers, shared: shared, keeper: keeper)
         if workers == 1 {
@@ -146,7 +146,7 @@ public final class Executor: @unchecked Sendable {
         precondition(inFlight >= 1, "at least one run in flight")
         let jobs = (jobs ?? Set(definitions.keys)).filter { definitions[$0]?.isAsync ?? true }
         let shared = SharedState()
-        let keeper = configuration.heartbeat ? LeaseKeeper(store: store, clock: clock, leaseSeconds: configuration.leaseSeconds) : nil
+        let keeper = makeKeeper()
         defer { keeper?.stop() }
         let loops = try makeWorkers(inFlight, shared: shared, keeper: keeper)
         await withTaskGroup(of: Void.self) { group in
@@ -158,6 +158,11 @@ public final class Executor: @unchecked Sendable {
         }
         if let error = shared.firstError { throw error }
         return shared.summary
+    }
+
+    /// The heartbeat that renews the leases of runs in long steps (`Configuration.heartbeat`).
+    private func makeKeeper() -> LeaseKeeper? {
+        configuration.heartbeat ? LeaseKeeper(store: store, clock: clock, leaseSeconds: configuration.leaseSeconds) : nil
     }
 
     private func makeWorkers(_ count: Int, shared: SharedState, keeper: LeaseKeeper?) throws -> [WorkerLoop] {

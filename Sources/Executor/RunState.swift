@@ -9,12 +9,12 @@ import Foundation
 /// and that commit runs the step again, as a crash during it would; a committed step never runs
 /// again.
 final class RunState {
-    let runID: String
+    var runID: String { lease.runID }
     let job: String
     let input: Data?
     let worker: WorkerLoop
     let definition: JobDefinition
-    private(set) var lease: Lease
+    let lease: Lease
     private var leaseRenewDue: Timestamp
     /// Attempts so far by step, oldest first.
     private var attempts: [String: [StepAttemptRecord]] = [:]
@@ -34,7 +34,6 @@ final class RunState {
     }
 
     init(claimed: ClaimedRun, definition: JobDefinition, worker: WorkerLoop) {
-        runID = claimed.lease.runID
         job = claimed.job
         input = claimed.input
         lease = claimed.lease
@@ -135,7 +134,7 @@ final class RunState {
             pendingFinish = AttemptFinish(step: attempt.step, number: attempt.number, outcome: .failed, retriable: !nonRetriable,
                                           endedAt: ended, output: nil, error: message)
             if !nonRetriable && attempt.number < definition.retries.maxAttempts {
-                let unit = RetryPolicy.unit(seed: worker.seed, runID: runID, step: attempt.step, attempt: attempt.number)
+                let unit = RetryPolicy.unit(seed: worker.configuration.seed, runID: runID, step: attempt.step, attempt: attempt.number)
                 let retryAt = ended + definition.retries.delaySeconds(afterAttempt: attempt.number, unit: unit)
                 return .retry(makeCommit(transition: .wait(until: retryAt), at: ended), until: retryAt)
             }
@@ -194,8 +193,9 @@ final class RunState {
     /// whose end it made durable.
     func committed(_ commit: RunCommit) {
         pendingFinish = nil
-        if case .keep(let renewed?) = commit.transition {
-            leaseRenewDue = worker.renewDue(from: renewed + (-worker.configuration.leaseSeconds))
+        if case .keep(renewUntil: _?) = commit.transition {
+            // Renewed from the commit's time (`renewal`).
+            leaseRenewDue = worker.renewDue(from: commit.at)
         }
         if let finish = commit.finish { worker.fault(.afterCommit(finish.step)) }
     }

@@ -93,8 +93,6 @@ final class CommitStatements {
     enum Value {
         case text(String)
         case int(Int64)
-        case blob(Data?)
-        case null
     }
 
     /// Binds, steps to the end and resets; returns the changes (or 1 when a row was returned).
@@ -112,8 +110,6 @@ final class CommitStatements {
             switch value {
             case .text(let text): sqlite3_bind_text(statement, index, text, -1, Self.transient)
             case .int(let number): sqlite3_bind_int64(statement, index, number)
-            case .null: sqlite3_bind_null(statement, index)
-            case .blob(let data): bindBlob(statement, index, data)
             }
         }
     }
@@ -206,16 +202,20 @@ final class CommitStatements {
 }
 
 extension SQLiteStore {
-    /// One leased run's state change in one `BEGIN IMMEDIATE` transaction (see `JobStore.commit`).
-    /// Commits `commit`, grouped with the commits other worker threads make at the same time:
-    /// the first becomes the leader and writes every waiting commit in one transaction, each
-    /// in its own savepoint (a refused commit rolls back alone). One worker commits alone.
-    func fastCommit(_ commit: RunCommit) throws -> ClaimedRun? {
+    /// One leased run's state change in one `BEGIN IMMEDIATE` transaction (see `JobStore.commit`),
+    /// grouped with the commits other worker threads make at the same time: the first becomes
+    /// the leader and writes every waiting commit in one transaction (a refused commit fails
+    /// alone). One worker commits alone.
+    @discardableResult
+    public func commit(_ commit: RunCommit) throws -> ClaimedRun? {
         let request = GroupCommit.Request(commit: commit, continuation: nil)
         let group = groupCommit
         group.lock.lock()
         group.pending.append(request)
         if group.leaderActive {
+            // Only a follower waits: its wake-up is made before the leader can take the request.
+            let wake = DispatchSemaphore(value: 0)
+            request.wake = wake
             // A leader is writing: it takes this request in its next round and wakes this
             // thread alone (no broadcast, so waiting workers do not wake one another).
             group.lock.unlock()
@@ -226,7 +226,7 @@ extension SQLiteStore {
                 spins += 1
                 sched_yield()
             }
-            if !request.isDone { request.wake?.wait() }
+            if !request.isDone { wake.wait() }
         } else {
             group.leaderActive = true
             group.lock.unlock()
@@ -295,10 +295,12 @@ extension SQLiteStore {
             let batch = group.pending
             group.pending = []
             rounds += 1
+            let measures = group.measuresCPU
             group.lock.unlock()
-            let cpu = Self.threadCPUNanoseconds()
+            // Two system calls per transaction: only when asked (`measuresCommitCPU`).
+            let cpu = measures ? Self.threadCPUNanoseconds() : 0
             writeBatch(batch)
-            let spent = Self.threadCPUNanoseconds() - cpu
+            let spent = measures ? Self.threadCPUNanoseconds() - cpu : 0
             group.lock.lock()
             group.transactions += 1
             group.commits += batch.count
@@ -397,12 +399,21 @@ extension SQLiteStore {
         var execution: CommitStatements.Value { .int(lease.execution) }
         var worker: CommitStatements.Value { .text(lease.worker) }
         let now = commit.at.microseconds
+        // A run update that changed no row: the lease is gone.
+        func held(_ changes: Int) throws {
+            guard changes == 1 else { throw ExecutorError.leaseLost(runID: lease.runID) }
+        }
+        // The execution ends: the run's update (under the lease), then the execution's outcome.
+        func end(_ statement: OpaquePointer, _ values: [CommitStatements.Value], outcome: String) throws {
+            try held(s.run(statement, values))
+            try s.run(s.endExecution, [.text(outcome), .int(now), run, execution])
+        }
         var fenced = false
         if let finish = commit.finish {
             let changed = try s.finishAttempt(finish, runID: lease.runID)
             guard changed == 1 else {
                 // Another execution took the run over and abandoned this attempt.
-                guard try s.run(s.fence, [run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+                try held(s.run(s.fence, [run, execution, worker]))
                 throw ExecutorError.database("run \(lease.runID): attempt \(finish.number) of step '\(finish.step)' is not running")
             }
             fenced = true
@@ -414,19 +425,16 @@ extension SQLiteStore {
         switch commit.transition {
         case .keep(let renewUntil):
             if let renewUntil {
-                guard try s.run(s.renew, [.int(renewUntil.microseconds), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+                try held(s.run(s.renew, [.int(renewUntil.microseconds), run, execution, worker]))
             } else if !fenced {
-                guard try s.run(s.fence, [run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
+                try held(s.run(s.fence, [run, execution, worker]))
             }
         case .wait(let until):
-            guard try s.run(s.wait, [.int(until.microseconds), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
-            try s.run(s.endExecution, [.text("suspended"), .int(now), run, execution])
+            try end(s.wait, [.int(until.microseconds), run, execution, worker], outcome: "suspended")
         case .complete:
-            guard try s.run(s.complete, [.int(now), run, execution, worker]) == 1 else { throw ExecutorError.database("lease lost") }
-            try s.run(s.endExecution, [.text("completed"), .int(now), run, execution])
+            try end(s.complete, [.int(now), run, execution, worker], outcome: "completed")
         case .fail(let message):
-            guard try s.run(s.fail, [.int(now), run, execution, worker, .text(message)]) == 1 else { throw ExecutorError.database("lease lost") }
-            try s.run(s.endExecution, [.text("failed"), .int(now), run, execution])
+            try end(s.fail, [.int(now), run, execution, worker, .text(message)], outcome: "failed")
         }
         // After the run's own update, so a sleep is recorded only under a valid lease.
         if let sleep = commit.sleep {
@@ -456,16 +464,16 @@ final class GroupCommit: @unchecked Sendable {
         var claimed: ClaimedRun?
         /// An async caller's continuation; nil for a thread, which waits on `wake`.
         let continuation: CheckedContinuation<ClaimedRun?, any Error>?
-        /// A thread's wake-up, signalled once the request was written (its `error` set when it
-        /// failed); nil for an async caller.
-        let wake: DispatchSemaphore?
+        /// A waiting thread's wake-up, signalled once the request was written (its `error` set
+        /// when it failed); nil for an async caller and for a thread that leads. Set under
+        /// `GroupCommit.lock` before the request can be taken.
+        var wake: DispatchSemaphore?
         private let done = Atomic<Bool>(false)
         var isDone: Bool { done.load(ordering: .acquiring) }
 
         init(commit: RunCommit, continuation: CheckedContinuation<ClaimedRun?, any Error>?) {
             self.commit = commit
             self.continuation = continuation
-            wake = continuation == nil ? DispatchSemaphore(value: 0) : nil
         }
 
         /// Hands the outcome to the caller.
@@ -503,6 +511,8 @@ final class GroupCommit: @unchecked Sendable {
     /// Run commits written, the transactions they took, and the CPU time the writing thread
     /// spent in them (guarded by `lock`).
     var commits = 0, transactions = 0, writeCPUNanoseconds = 0
+    /// Whether writing threads time their CPU (`SQLiteStore.measuresCommitCPU`).
+    var measuresCPU = false
     var pending: [Request] = []
     var leaderActive = false
 }

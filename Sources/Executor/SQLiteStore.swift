@@ -36,11 +36,18 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         groupCommit.lock.withLock { (groupCommit.commits, groupCommit.transactions) }
     }
 
-    /// CPU seconds the threads that wrote commits spent writing them (SQLite included): with
-    /// `groupCommitCounts`, the writer's cost per commit, less sensitive to a busy machine than
-    /// wall-clock rates.
+    /// CPU seconds the threads that wrote commits spent writing them (SQLite included), counted
+    /// while `measuresCommitCPU` is on: with `groupCommitCounts`, the writer's cost per commit,
+    /// less sensitive to a busy machine than wall-clock rates.
     public var commitWriteCPUSeconds: Double {
         groupCommit.lock.withLock { Double(groupCommit.writeCPUNanoseconds) / 1e9 }
+    }
+
+    /// Whether writing threads time their CPU for `commitWriteCPUSeconds` (off by default: two
+    /// system calls per transaction). For benchmarks.
+    public var measuresCommitCPU: Bool {
+        get { groupCommit.lock.withLock { groupCommit.measuresCPU } }
+        set { groupCommit.lock.withLock { groupCommit.measuresCPU = newValue } }
     }
 
     func commitStatements(_ db: Database) throws -> CommitStatements {
@@ -79,32 +86,15 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         configuration.label = "costsim-ledger"
         // Switching a new file to WAL and migrating it can meet another process doing the same
         // and fail with SQLITE_BUSY before the busy handler applies: retry, bounded (~5 s).
-        var opened: DatabaseQueue?
-        for attempt in 0...Self.openAttempts {
-            do {
-                let candidate = try DatabaseQueue(path: path, configuration: configuration)
-                // GRDB sets NORMAL when it enables WAL; set the requested level after it.
-                try candidate.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
-                }
-                opened = candidate
-                break
-            } catch {
-                guard Self.isBusy(error), attempt < Self.openAttempts else { throw Self.translate(error, path: path) }
-                usleep(Self.openBackoffMicroseconds)
+        queue = try Self.retryingBusy(path: path) {
+            let candidate = try DatabaseQueue(path: path, configuration: configuration)
+            // GRDB sets NORMAL when it enables WAL; set the requested level after it.
+            try candidate.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             }
+            return candidate
         }
-        guard let opened else { throw .database("database is locked") }
-        queue = opened
-        for attempt in 0...Self.openAttempts {
-            do {
-                try migrate()
-                break
-            } catch {
-                guard Self.isBusy(error), attempt < Self.openAttempts else { throw error }
-                usleep(Self.openBackoffMicroseconds)
-            }
-        }
+        try Self.retryingBusy(path: path) { try migrate() }
         if backgroundCheckpoints, let checkpointer = WALCheckpointer(path: path, intervalSeconds: 0.05, busyTimeoutSeconds: busyTimeoutSeconds) {
             self.checkpointer = checkpointer
             try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
@@ -147,8 +137,6 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                 ? "it belongs to another program (application id \(applicationID))"
                 : "it is a SQLite database of another program (tables: \(shown))"
             throw ExecutorError.foreignDatabase(path: path, detail: detail)
-        } catch let error as ExecutorError {
-            throw error
         } catch {
             throw translate(error, path: path)
         }
@@ -175,17 +163,30 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                     if attempt == 3 { throw error }
                 }
             }
-        } catch let error as ExecutorError {
-            throw error
         } catch {
             throw Self.translate(error, path: path)
         }
     }
 
-    /// A GRDB or SQLite error as an `ExecutorError` naming the file.
     /// How often opening retries a busy database, and how long it waits between tries.
     static let openAttempts = 250
     static let openBackoffMicroseconds: UInt32 = 20_000
+
+    /// `body`, tried again while the database is busy (`openAttempts` times at most,
+    /// `openBackoffMicroseconds` apart); any other error, or the last busy one, translated.
+    static func retryingBusy<T>(path: String, _ body: () throws -> T) throws(ExecutorError) -> T {
+        var attempt = 0
+        // Bounded: every failed try either throws or counts towards `openAttempts`.
+        while true {
+            do {
+                return try body()
+            } catch {
+                guard isBusy(error), attempt < openAttempts else { throw translate(error, path: path) }
+                attempt += 1
+                usleep(openBackoffMicroseconds)
+            }
+        }
+    }
 
     /// True for SQLITE_BUSY / SQLITE_LOCKED, raw or already translated.
     static func isBusy(_ error: any Error) -> Bool {
@@ -198,6 +199,7 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         return false
     }
 
+    /// A GRDB or SQLite error as an `ExecutorError` naming the file.
     static func translate(_ error: any Error, path: String) -> ExecutorError {
         if let error = error as? ExecutorError { return error }
         guard let error = error as? DatabaseError else { return .database("\(error)") }
@@ -297,42 +299,40 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             throw ExecutorError.database("run \(runID) vanished while being claimed")
         }
         try s.run(s.startExecution, [.text(runID), .int(execution), .text(request.worker), .int(now)])
-        guard execution > 1 else {
-            // A first execution has no history to replay or abandon.
-            return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job, input: input,
-                              createdAt: createdAt, leaseExpiresAt: expiry, attempts: [], sleeps: [:])
-        }
-        try db.cachedStatement(sql: "UPDATE executions SET outcome = 'abandoned' WHERE run_id = ? AND number < ? AND outcome = 'running'")
-            .execute(arguments: [runID, execution])
-        let interrupted = try Row.fetchAll(db.cachedStatement(sql: "SELECT step, number, worker FROM attempts WHERE run_id = ? AND outcome = 'running'"),
-                                           arguments: [runID])
-        for row in interrupted {
-            let step: String = row[0], number: Int = row[1], worker: String = row[2]
-            var outcome = "abandoned"
-            if request.deadWorkers.contains(worker), let started = request.startedAttempts[worker],
-               started != AttemptKey(runID: runID, step: step, number: number) {
-                outcome = "unstarted"
-            }
-            try db.cachedStatement(sql: "UPDATE attempts SET outcome = ? WHERE run_id = ? AND step = ? AND number = ?")
-                .execute(arguments: [outcome, runID, step, number])
-        }
         var attempts: [StepAttemptRecord] = []
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT step, number, outcome, retriable, output, error, started_at, ended_at FROM attempts
-            WHERE run_id = ? ORDER BY started_at, step, number
-            """), arguments: [runID])
-        while let row = try rows.next() {
-            let outcome: String = row[2]
-            attempts.append(StepAttemptRecord(
-                step: row[0], number: row[1], outcome: AttemptOutcome(rawValue: outcome) ?? .abandoned,
-                retriable: row[3], output: row[4], error: row[5], startedAt: Timestamp(microseconds: row[6]),
-                endedAt: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
-        }
         var sleeps: [String: Timestamp] = [:]
-        let sleepRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT step, wake_at FROM sleeps WHERE run_id = ?"),
-                                            arguments: [runID])
-        while let row = try sleepRows.next() {
-            sleeps[row[0]] = Timestamp(microseconds: row[1])
+        // A first execution has no history to replay or abandon.
+        if execution > 1 {
+            try db.cachedStatement(sql: "UPDATE executions SET outcome = 'abandoned' WHERE run_id = ? AND number < ? AND outcome = 'running'")
+                .execute(arguments: [runID, execution])
+            let interrupted = try Row.fetchAll(db.cachedStatement(sql: "SELECT step, number, worker FROM attempts WHERE run_id = ? AND outcome = 'running'"),
+                                               arguments: [runID])
+            let close = try db.cachedStatement(sql: "UPDATE attempts SET outcome = ? WHERE run_id = ? AND step = ? AND number = ?")
+            for row in interrupted {
+                let step: String = row[0], number: Int = row[1], worker: String = row[2]
+                var outcome = "abandoned"
+                if request.deadWorkers.contains(worker), let started = request.startedAttempts[worker],
+                   started != AttemptKey(runID: runID, step: step, number: number) {
+                    outcome = "unstarted"
+                }
+                try close.execute(arguments: [outcome, runID, step, number])
+            }
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT step, number, outcome, retriable, output, error, started_at, ended_at FROM attempts
+                WHERE run_id = ? ORDER BY started_at, step, number
+                """), arguments: [runID])
+            while let row = try rows.next() {
+                let outcome: String = row[2]
+                attempts.append(StepAttemptRecord(
+                    step: row[0], number: row[1], outcome: AttemptOutcome(rawValue: outcome) ?? .abandoned,
+                    retriable: row[3], output: row[4], error: row[5], startedAt: Timestamp(microseconds: row[6]),
+                    endedAt: (row[7] as Int64?).map(Timestamp.init(microseconds:))))
+            }
+            let sleepRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT step, wake_at FROM sleeps WHERE run_id = ?"),
+                                                arguments: [runID])
+            while let row = try sleepRows.next() {
+                sleeps[row[0]] = Timestamp(microseconds: row[1])
+            }
         }
         return ClaimedRun(lease: Lease(runID: runID, execution: execution, worker: request.worker), job: job,
                           input: input, createdAt: createdAt, leaseExpiresAt: expiry, attempts: attempts, sleeps: sleeps)
@@ -374,17 +374,10 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         return picked
     }
 
-    @discardableResult
-    public func commit(_ commit: RunCommit) throws -> ClaimedRun? {
-        try fastCommit(commit)
-    }
-
     public func renew(_ lease: Lease, until expiry: Timestamp) throws -> Bool {
         try write { db in
-            try db.cachedStatement(sql: """
-                UPDATE runs SET lease_expires_at = ? WHERE id = ? AND execution = ? AND lease_owner = ? AND status = 'running'
-                """).execute(arguments: [expiry.microseconds, lease.runID, lease.execution, lease.worker])
-            return db.changesCount == 1
+            let s = try commitStatements(db)
+            return try s.run(s.renew, [.int(expiry.microseconds), .text(lease.runID), .int(lease.execution), .text(lease.worker)]) == 1
         }
     }
 
@@ -417,18 +410,26 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
         }
     }
 
+    /// Whether the ledger holds any run.
+    public func holdsRuns() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs)") ?? false }
+    }
+
     public func ledger(since: Timestamp?, runIDs: Set<String>?) throws -> [RunLedger] {
         try read { db in
             var runs: [String: RunLedger] = [:]
             var order: [String] = []
-            let floor = since?.microseconds ?? Int64.min
+            // Only the runs asked for, found through the keys (not by reading every run).
+            let chosen = try runIDs.map { ids in String(decoding: try JSONSerialization.data(withJSONObject: ids.sorted()), as: UTF8.self) }
+            func only(_ column: String) -> String { chosen == nil ? "" : " AND \(column) IN (SELECT value FROM json_each(?))" }
+            var arguments: StatementArguments = [since?.microseconds ?? Int64.min]
+            if let chosen { arguments += [chosen] }
             let runRows = try Row.fetchCursor(db, sql: """
                 SELECT id, job, status, created_at, coalesce(finished_at, created_at) FROM runs
-                WHERE created_at >= ? ORDER BY job, created_at, id
-                """, arguments: [floor])
+                WHERE created_at >= ?\(only("id")) ORDER BY job, created_at, id
+                """, arguments: arguments)
             while let row = try runRows.next() {
                 let id: String = row[0]
-                if let runIDs, !runIDs.contains(id) { continue }
                 let status: String = row[2]
                 runs[id] = RunLedger(runID: id, job: row[1], status: RunStatus(rawValue: status) ?? .queued,
                                      createdAt: Timestamp(microseconds: row[3]), lastActivityAt: Timestamp(microseconds: row[4]))
@@ -442,8 +443,9 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
                   coalesce(sum(CASE WHEN a.outcome = 'succeeded' THEN a.ended_at - a.started_at ELSE 0 END), 0),
                   max(coalesce(a.ended_at, a.started_at)),
                   sum(a.outcome = 'succeeded')
-                FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.created_at >= ? AND a.outcome <> 'unstarted' GROUP BY a.run_id
-                """, arguments: [floor])
+                FROM attempts a JOIN runs r ON r.id = a.run_id WHERE r.created_at >= ?\(only("a.run_id")) AND a.outcome <> 'unstarted'
+                GROUP BY a.run_id
+                """, arguments: arguments)
             while let row = try attemptRows.next() {
                 let id: String = row[0]
                 guard var run = runs[id] else { continue }
@@ -458,8 +460,8 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             }
             let executionRows = try Row.fetchCursor(db, sql: """
                 SELECT e.run_id, count(*), coalesce(sum(e.ended_at - e.started_at), 0), max(coalesce(e.ended_at, e.started_at))
-                FROM executions e JOIN runs r ON r.id = e.run_id WHERE r.created_at >= ? GROUP BY e.run_id
-                """, arguments: [floor])
+                FROM executions e JOIN runs r ON r.id = e.run_id WHERE r.created_at >= ?\(only("e.run_id")) GROUP BY e.run_id
+                """, arguments: arguments)
             while let row = try executionRows.next() {
                 let id: String = row[0]
                 guard var run = runs[id] else { continue }
@@ -470,8 +472,8 @@ public final class SQLiteStore: JobStore, @unchecked Sendable {
             }
             let sleepRows = try Row.fetchCursor(db, sql: """
                 SELECT s.run_id, count(*), max(s.wake_at) FROM sleeps s JOIN runs r ON r.id = s.run_id
-                WHERE r.created_at >= ? GROUP BY s.run_id
-                """, arguments: [floor])
+                WHERE r.created_at >= ?\(only("s.run_id")) GROUP BY s.run_id
+                """, arguments: arguments)
             while let row = try sleepRows.next() {
                 let id: String = row[0]
                 guard var run = runs[id] else { continue }

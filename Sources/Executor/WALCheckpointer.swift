@@ -67,8 +67,9 @@ final class WALCheckpointer: @unchecked Sendable {
         condition.lock()
         stopped = true
         condition.broadcast()
-        // Bounded wait: the last checkpoint is one PASSIVE pass.
-        while !finished { _ = condition.wait(until: Date(timeIntervalSinceNow: 5)) ; if !finished { break } }
+        // Bounded: at most 5 s (the last checkpoint is one PASSIVE pass); `wait` is false at the deadline.
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while !finished && condition.wait(until: deadline) {}
         condition.unlock()
     }
 }

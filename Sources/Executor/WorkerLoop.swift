@@ -8,7 +8,6 @@ final class WorkerLoop: @unchecked Sendable {
     let clock: any ExecutorClock
     let configuration: Executor.Configuration
     let definitions: [String: JobDefinition]
-    let seed: UInt64
     private let shared: Executor.SharedState
     let keeper: LeaseKeeper?
     let marker: AttemptMarker?
@@ -23,8 +22,13 @@ final class WorkerLoop: @unchecked Sendable {
         clock = executor.clock
         configuration = executor.configuration
         definitions = executor.definitions
-        seed = executor.configuration.seed
         self.shared = shared
+    }
+
+    /// True once `Configuration.deadline` has passed.
+    private var pastDeadline: Bool {
+        guard let deadline = configuration.deadline else { return false }
+        return clock.now() >= deadline
     }
 
     func fault(_ point: FaultPoint) {
@@ -45,7 +49,7 @@ final class WorkerLoop: @unchecked Sendable {
         // Bounded: each round either runs executions or waits; the loop ends when no
         // unfinished run of these jobs remains, on stop, or at the deadline.
         while !shared.isStopped {
-            if let deadline = configuration.deadline, clock.now() >= deadline { return }
+            if pastDeadline { return }
             if var claimed = try store.claim(claimRequest(limits)) {
                 idleRounds = 0
                 // Bounded: each pass runs one execution; a run's end claims the next in the same
@@ -67,7 +71,7 @@ final class WorkerLoop: @unchecked Sendable {
         var idleRounds = 0
         // Bounded as `run(jobs:)`; a cancelled task stops like the stop flag.
         while !shared.isStopped && !Task.isCancelled {
-            if let deadline = configuration.deadline, clock.now() >= deadline { return }
+            if pastDeadline { return }
             if var claimed = try store.claim(claimRequest(limits)) {
                 idleRounds = 0
                 while let next = try await executeAsync(claimed, limits: limits) {
@@ -130,7 +134,7 @@ final class WorkerLoop: @unchecked Sendable {
     /// The claim to make together with a run's end, unless the worker is to stop.
     private func nextClaim(_ limits: [String: Int?]) -> ClaimRequest? {
         if shared.isStopped { return nil }
-        if let deadline = configuration.deadline, clock.now() >= deadline { return nil }
+        if pastDeadline { return nil }
         return claimRequest(limits)
     }
 

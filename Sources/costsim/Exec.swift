@@ -134,7 +134,7 @@ struct Exec: ParsableCommand {
                     if fault.matches(point) { kill(getpid(), SIGKILL) }
                 }
             }
-            if clock is ManualClock, try !store.ledger(since: nil, runIDs: nil).isEmpty {
+            if clock is ManualClock, try store.holdsRuns() {
                 throw CostsimError.usage("COSTSIM_CLOCK needs a fresh database: \(db) already holds runs (its sequential ids would repeat)", hint: nil)
             }
             let executor = Executor(store: store, jobs: definitions, clock: clock, ids: ids, configuration: configuration)
