@@ -4,7 +4,7 @@
 //
 //   swift build -c release --product costsim && swift build -c release --product costsim-bench
 //   .build/release/costsim-bench --mode breakeven [--jobs 10000] [--repeat 5] [--costsim .build/release/costsim]
-// (`--mode` must come first: Benchmarks/run.sh puts `--costsim` first, so it runs only the default mode.)
+// (`--mode` must come first; `Benchmarks/run.sh --mode breakeven …` adds `--costsim` after the options.)
 import CostModel
 import Foundation
 import Simulation
@@ -26,7 +26,7 @@ enum BreakevenBenchmark {
             }
         }
         do {
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let root = benchRoot()
             let library = try PricingLibrary.load(roots: [root.appendingPathComponent("pricing")])
             let current = library.catalog(named: nil)!, seedCatalog = library.catalog(named: "seed-2025-01")!
             let seed = try Workload.load(path: root.appendingPathComponent("Fixtures/seed-article.yaml").path)

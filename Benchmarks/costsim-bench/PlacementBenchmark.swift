@@ -100,21 +100,11 @@ enum PlacementBenchmark {
             let provenText = "\(proven)/\(times.count)"
             let row = [String(format: "%4d", size), String(format: "%9d", times.count),
                        String(format: "%8.3f", median(times)), String(format: "%9.3f", times.max() ?? 0),
-                       String(repeating: " ", count: max(0, 14 - provenText.count)) + provenText, String(format: "%12d", medianInt(nodes)),
-                       String(format: "%9d", nodes.max() ?? 0), String(format: "%24d", medianInt(profiles))]
+                       String(repeating: " ", count: max(0, 14 - provenText.count)) + provenText, String(format: "%12d", median(nodes)),
+                       String(format: "%9d", nodes.max() ?? 0), String(format: "%24d", median(profiles))]
             print("  " + row.joined(separator: "  "))
         }
         return 0
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        return values.sorted()[values.count / 2]
-    }
-
-    static func medianInt(_ values: [Int]) -> Int {
-        guard !values.isEmpty else { return 0 }
-        return values.sorted()[values.count / 2]
     }
 
     // MARK: - Instances

@@ -135,7 +135,7 @@ func runSimulateBenchmark(_ arguments: [String]) -> Int32 {
         FileHandle.standardError.write(Data("usage: costsim-bench --mode simulate [--trials N] [--jobs N] [--runs N] [--repeat N] [--python PATH] [--no-reference]\n".utf8))
         return 64
     }
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = benchRoot()
     do {
         let text = simulateBenchWorkload(jobs: options.jobs, runs: options.runs)
         let workload = try Workload.parse(text, file: "simulate-bench.yaml")

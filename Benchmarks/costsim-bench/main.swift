@@ -61,9 +61,16 @@ func generateWorkload(jobs: Int) -> String {
     return text
 }
 
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted[sorted.count / 2]
+/// The middle value (the upper one of an even count); 0 for no values.
+func median<T: Comparable & AdditiveArithmetic>(_ values: [T]) -> T {
+    guard !values.isEmpty else { return .zero }
+    return values.sorted()[values.count / 2]
+}
+
+/// The package's root folder (this file is Benchmarks/costsim-bench/main.swift). A function:
+/// the modes run before this file's globals are set up.
+func benchRoot() -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
 func time(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -89,20 +96,19 @@ func runProcess(_ path: String, _ arguments: [String]) throws {
     }
 }
 
-// `--mode simulate`: the Monte Carlo benchmark (SimulateBench.swift).
-if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "simulate" {
-    exit(runSimulateBenchmark(Array(CommandLine.arguments.dropFirst(3))))
-}
-// `--mode breakeven`: breakeven analysis and sweeps (BreakevenBench.swift).
-if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "breakeven" {
-    exit(BreakevenBenchmark.run(Array(CommandLine.arguments.dropFirst(3))))
-}
-// `--mode placement`: the hybrid placement search (PlacementBenchmark.swift).
-if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" && CommandLine.arguments[2] == "placement" {
-    exit(PlacementBenchmark.run(Array(CommandLine.arguments.dropFirst(3))))
+// `--mode NAME` (first): the Monte Carlo benchmark (SimulateBench.swift), breakeven analysis
+// and sweeps (BreakevenBench.swift) or the hybrid placement search (PlacementBenchmark.swift).
+if CommandLine.arguments.count > 2 && CommandLine.arguments[1] == "--mode" {
+    let rest = Array(CommandLine.arguments.dropFirst(3))
+    switch CommandLine.arguments[2] {
+    case "simulate": exit(runSimulateBenchmark(rest))
+    case "breakeven": exit(BreakevenBenchmark.run(rest))
+    case "placement": exit(PlacementBenchmark.run(rest))
+    default: break   // the default mode's options report it
+    }
 }
 let options = Options(CommandLine.arguments)
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = benchRoot()
 let pricingRoot = root.appendingPathComponent("pricing")
 let seedFixture = root.appendingPathComponent("Fixtures/seed-article.yaml").path
 let text = generateWorkload(jobs: options.jobs)

@@ -103,16 +103,27 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try await body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// A C connection to `path` with the executor's pragmas (WAL, busy timeout 30 s, foreign keys
+/// on, `sync`), then `setup` run on it. The caller closes it.
+func openC(_ path: String, _ sync: SQLiteStore.Synchronous, setup: String) -> OpaquePointer {
+    var db: OpaquePointer?
+    guard sqlite3_open(path, &db) == SQLITE_OK, let db else { fatalError("cannot open \(path)") }
+    sqlite3_busy_timeout(db, 30_000)
+    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = \(sync.rawValue); PRAGMA foreign_keys = ON;" + setup, nil, nil, nil)
+    return db
+}
+
 /// Raw single-row commits through the SQLite C API: BEGIN IMMEDIATE, one INSERT, COMMIT, on a
 /// WAL database with the executor's pragmas (busy timeout, foreign keys on).
 func rawC(_ sync: SQLiteStore.Synchronous, commits: Int) -> Double {
-    let path = freshPath("raw-c-\(sync.rawValue)")
-    var db: OpaquePointer?
-    guard sqlite3_open(path, &db) == SQLITE_OK else { fatalError("cannot open \(path)") }
+    let db = openC(freshPath("raw-c-\(sync.rawValue)"), sync, setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
     defer { sqlite3_close_v2(db) }
-    sqlite3_busy_timeout(db, 30_000)
-    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = \(sync.rawValue); PRAGMA foreign_keys = ON;"
-                 + "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)", nil, nil, nil)
     var insert: OpaquePointer?, begin: OpaquePointer?, commit: OpaquePointer?
     sqlite3_prepare_v2(db, "INSERT INTO t (v) VALUES (?)", -1, &insert, nil)
     sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nil)
@@ -201,10 +212,11 @@ func executorAsyncSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, 
         }
     }
     let executor = Executor(store: store, jobs: [job])
-    let start = DispatchTime.now().uptimeNanoseconds
-    _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: runs))
-    let completed = try await executor.run(inFlight: inFlight).completed.count
-    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    var completed = 0
+    let elapsed = try await seconds {
+        _ = try executor.enqueue(Array(repeating: EnqueueRequest(job: "noop"), count: runs))
+        completed = try await executor.run(inFlight: inFlight).completed.count
+    }
     try check(store, key: "\(sync.rawValue)-async-\(inFlight)", completed: completed, runs: runs, steps: steps)
     return Double(runs * steps) / elapsed
 }
@@ -218,12 +230,8 @@ func executorAsyncSteps(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, 
 func ledgerSQL(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, batch: Int = 1) throws -> Double {
     let path = freshPath("ledger-sql-\(sync.rawValue)")
     do { _ = try SQLiteStore(path: path, synchronous: sync, backgroundCheckpoints: false) }
-    var db: OpaquePointer?
-    guard sqlite3_open(path, &db) == SQLITE_OK else { fatalError("cannot open \(path)") }
+    let db = openC(path, sync, setup: "INSERT INTO workers (id, host, pid, started_at) VALUES ('worker_bench', 'here', 1, 0)")
     defer { sqlite3_close_v2(db) }
-    sqlite3_busy_timeout(db, 30_000)
-    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = \(sync.rawValue); PRAGMA foreign_keys = ON;"
-                 + "INSERT INTO workers (id, host, pid, started_at) VALUES ('worker_bench', 'here', 1, 0)", nil, nil, nil)
     var prepared: [OpaquePointer] = []
     func make(_ sql: String) -> OpaquePointer {
         var statement: OpaquePointer?
@@ -261,12 +269,12 @@ func ledgerSQL(_ sync: SQLiteStore.Synchronous, runs: Int, steps: Int, batch: In
     let endExecution = make("UPDATE executions SET outcome = 'completed', ended_at = max(started_at, ?2) WHERE run_id = ?1 AND number = 1")
     let ids = (0..<runs).map { String(format: "run_%014x_%016x", 1_000_000 + $0, $0 &* 7919) }
     let stepNames = (0...steps).map { "step-\($0)" }
+    // `batch` runs at a time, each transaction holding one commit of each (group commit).
+    let groups = stride(from: 0, to: runs, by: batch).map { Array(ids[$0..<min(runs, $0 + batch)]) }
     let elapsed = seconds {
         run(begin)
         for id in ids { run(enqueue, [id], [1]) }
         run(commit)
-        // `batch` runs at a time, each transaction holding one commit of each (group commit).
-        let groups = stride(from: 0, to: runs, by: batch).map { Array(ids[$0..<min(runs, $0 + batch)]) }
         for (index, group) in groups.enumerated() {
             let now = Int64(index + 2)
             run(begin)
@@ -370,20 +378,19 @@ print("SQLite \(String(cString: sqlite3_libversion())), WAL, busy timeout 30 s, 
 var results: [String: [Double]] = [:]
 for round in 1...max(1, options.repeats) {
     for sync in SQLiteStore.Synchronous.allCases {
-        let steps = (sync == .normal ? options.runs : options.fullRuns) * options.steps
+        let runs = sync == .normal ? options.runs : options.fullRuns
+        let steps = runs * options.steps
         results["raw-c-\(sync.rawValue)", default: []].append(rawC(sync, commits: steps))
         results["raw-grdb-\(sync.rawValue)", default: []].append(try rawGRDB(sync, commits: steps))
-        results["ledger-sql-\(sync.rawValue)", default: []].append(
-            try ledgerSQL(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps))
-        results["ledger-sql-batched-\(sync.rawValue)", default: []].append(
-            try ledgerSQL(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, batch: 32))
+        results["ledger-sql-\(sync.rawValue)", default: []].append(try ledgerSQL(sync, runs: runs, steps: options.steps))
+        results["ledger-sql-batched-\(sync.rawValue)", default: []].append(try ledgerSQL(sync, runs: runs, steps: options.steps, batch: 32))
         for workers in options.workerCounts {
             results["executor-\(sync.rawValue)-\(workers)", default: []].append(
-                try executorSteps(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, workers: workers))
+                try executorSteps(sync, runs: runs, steps: options.steps, workers: workers))
         }
         for inFlight in options.inFlightCounts {
             results["executor-\(sync.rawValue)-async-\(inFlight)", default: []].append(
-                try await executorAsyncSteps(sync, runs: sync == .normal ? options.runs : options.fullRuns, steps: options.steps, inFlight: inFlight))
+                try await executorAsyncSteps(sync, runs: runs, steps: options.steps, inFlight: inFlight))
         }
     }
     FileHandle.standardError.write(Data("round \(round) done\n".utf8))

@@ -39,7 +39,7 @@ struct BreakevenCLITests {
     static let seed = ["Fixtures/seed-article.yaml", "--catalog", "seed-2025-01"]
 
     func json(_ result: CLI.Result) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)")
+        try result.jsonObject()
     }
 
     @Test("seed: Trigger.dev Startup is cheaper than Inngest Startup below 1,000 runs/month, dearer above")

@@ -19,6 +19,12 @@ enum CLI {
         var description: String {
             "costsim \(arguments.joined(separator: " ")) -> exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
         }
+
+        /// Standard output as a JSON object; the test fails at the caller's line when it is not one.
+        func jsonObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(self)",
+                         sourceLocation: sourceLocation)
+        }
     }
 
     /// The package root (the folder holding Package.swift), from this file's path.

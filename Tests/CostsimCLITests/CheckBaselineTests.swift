@@ -97,7 +97,7 @@ struct CheckBaselineTests {
         let result = try CLI.run(["check", grown, "--catalog", "seed-2025-01", "--baseline", report,
                                   "--max-increase", "10%", "--budget", "45", "--format", "json"])
         #expect(result.status == 1, "\(result)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let object = try result.jsonObject()
         #expect(object["passed"] as? Bool == false)
         let violations = try #require(object["violations"] as? [[String: Any]])
         #expect(violations.map { $0["rule"] as? String } == ["budget", "max_increase"])

@@ -14,7 +14,7 @@ import Testing
         #expect(run.stdout.contains("nightly-sync     3          3       0           0      6              6        0       0        0"), "\(run)")
         let usage = try CLI.run(["usage", "--db", db, "--format", "json"])
         #expect(usage.status == 0, "\(usage)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(usage.stdout.utf8)) as? [String: Any])
+        let json = try usage.jsonObject()
         let jobs = try #require(json["jobs"] as? [[String: Any]])
         let total = try #require(json["total"] as? [String: Any])
         for key in ["runs", "steps", "step_attempts", "retries", "sleeps", "compute_seconds"] {
@@ -34,7 +34,7 @@ import Testing
         let run = try CLI.run(["exec", "--workload", "Fixtures/seed-article.yaml", "--runs", "12", "--in-flight", "6", "--time-scale", "0.0005",
                                "--db", scratch.path("seed.db"), "--format", "json"])
         #expect(run.status == 0, "\(run)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let json = try run.jsonObject()
         let prediction = try #require(json["prediction"] as? [[String: Any]])
         for line in prediction where ["steps", "sleeps", "step_attempts", "run_attempts"].contains(line["quantity"] as? String ?? "") {
             #expect(line["observed_per_run"] as? String == line["predicted_per_run"] as? String, "\(line)")
@@ -109,7 +109,7 @@ import Testing
         let run = try CLI.run(["exec", "--workload", "Fixtures/seed-article.yaml", "--runs", "4", "--time-scale", "0.0005",
                                "--db", scratch.path("seed.db"), "--format", "json"])
         #expect(run.status == 0, "\(run)")
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let json = try run.jsonObject()
         let prediction = try #require(json["prediction"] as? [[String: Any]])
         let byQuantity = Dictionary(uniqueKeysWithValues: prediction.map { ($0["quantity"] as? String ?? "", $0) })
         for quantity in ["steps", "sleeps", "step_attempts", "run_attempts"] {

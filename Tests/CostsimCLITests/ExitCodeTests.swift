@@ -57,7 +57,7 @@ struct ExitCodeTests {
         #expect(result.stderr.hasPrefix("check failed: "))
         switch format {
         case "json":
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let object = try result.jsonObject()
             #expect(object["passed"] as? Bool == false)
             let violations = try #require(object["violations"] as? [[String: Any]])
             #expect(violations.count == 1)
@@ -80,7 +80,7 @@ struct ExitCodeTests {
     @Test
     func checkJSONViolationMoneyIsDecimalText() throws {
         let result = try CLI.run(["check", Self.seed, "--catalog", "seed-2025-01", "--budget", "10", "--format", "json"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let object = try result.jsonObject()
         let violation = try #require((object["violations"] as? [[String: Any]])?.first)
         #expect(violation["limit"] as? String == "10.00")
         #expect(violation["actual"] as? String == "40.00")

@@ -108,10 +108,16 @@ struct GoldenTests {
             #expect(result.stderr.hasPrefix("check failed: "), "\(result)")
         }
 
+        try Self.verify(result.stdout, golden)
+    }
+
+    /// Compares `output` with `golden`'s file, byte for byte; with COSTSIM_UPDATE_GOLDENS=1,
+    /// writes it instead. A missing golden fails.
+    static func verify(_ output: String, _ golden: Golden) throws {
         let url = CLI.packageRoot.appendingPathComponent(golden.path)
-        if Self.updating {
+        if updating {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(result.stdout.utf8).write(to: url)
+            try Data(output.utf8).write(to: url)
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -121,9 +127,9 @@ struct GoldenTests {
             return
         }
         let expected = String(decoding: data, as: UTF8.self)
-        if result.stdout != expected {
+        if output != expected {
             let message = "`costsim \(golden.arguments.joined(separator: " "))` differs from \(golden.path): "
-                + Self.firstDifference(expected: expected, actual: result.stdout)
+                + firstDifference(expected: expected, actual: output)
                 + "\n(rerun with COSTSIM_UPDATE_GOLDENS=1 if the change is intended, and review the diff)"
             Issue.record(Comment(rawValue: message))
         }
@@ -132,45 +138,33 @@ struct GoldenTests {
     /// `exec --workload` and `usage` on a virtual clock (`COSTSIM_CLOCK`): synthetic step
     /// durations are exact, so both reports are the same bytes every time. The workload is the
     /// SaaS fixture: seven jobs, one with a durable sleep, one with retries (seed 2 draws one).
-    static let executorGoldens: [(format: String, exec: String, usage: String)] = Golden.formats.map { format in
-        let ext = Golden(fixture: "", command: "", format: format, arguments: []).fileExtension
-        return (format, "Fixtures/expected/executor/exec-saas.\(ext)", "Fixtures/expected/executor/usage-saas.\(ext)")
+    /// Both run in a scratch folder holding a copy of the fixture.
+    static let executorGoldens: [(exec: Golden, usage: Golden)] = Golden.formats.map { format in
+        (Golden(fixture: "executor", command: "exec-saas", format: format,
+                arguments: ["exec", "--workload", "saas.yaml", "--runs", "3", "--time-scale", "0.001", "--seed", "2",
+                            "--db", "ledger.db", "--format", format]),
+         Golden(fixture: "executor", command: "usage-saas", format: format,
+                arguments: ["usage", "--db", "ledger.db", "--format", format]))
     }
 
-    @Test("exec and usage match their goldens on a virtual clock", arguments: executorGoldens.map(\.format))
+    @Test("exec and usage match their goldens on a virtual clock", arguments: executorGoldens.map(\.exec.format))
     func executorReportsMatchGoldens(_ format: String) throws {
-        let golden = Self.executorGoldens.first { $0.format == format }!
+        let golden = Self.executorGoldens.first { $0.exec.format == format }!
         let scratch = try TemporaryDirectory()
         try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("saas.yaml"),
                                          to: scratch.url.appendingPathComponent("saas.yaml"))
-        let clock = ["COSTSIM_CLOCK": "manual:1767225600"]
-        let exec = try CLI.run(["exec", "--workload", "saas.yaml", "--runs", "3", "--time-scale", "0.001", "--seed", "2",
-                                "--db", "ledger.db", "--format", format], in: scratch.url, environment: clock)
+        let exec = try CLI.run(golden.exec.arguments, in: scratch.url, environment: ["COSTSIM_CLOCK": "manual:1767225600"])
         #expect(exec.status == 0 && exec.stderr == "", "\(exec)")
-        let usage = try CLI.run(["usage", "--db", "ledger.db", "--format", format], in: scratch.url)
+        let usage = try CLI.run(golden.usage.arguments, in: scratch.url)
         #expect(usage.status == 0 && usage.stderr == "", "\(usage)")
-        for (output, path) in [(exec.stdout, golden.exec), (usage.stdout, golden.usage)] {
-            let url = CLI.packageRoot.appendingPathComponent(path)
-            if Self.updating {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(output.utf8).write(to: url)
-                continue
-            }
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                Issue.record(Comment(rawValue: "missing golden \(path); generate it with COSTSIM_UPDATE_GOLDENS=1 swift test --filter CostsimCLITests"))
-                continue
-            }
-            let expected = String(decoding: data, as: UTF8.self)
-            if output != expected {
-                Issue.record(Comment(rawValue: "\(path) differs: " + Self.firstDifference(expected: expected, actual: output)))
-            }
-        }
+        try Self.verify(exec.stdout, golden.exec)
+        try Self.verify(usage.stdout, golden.usage)
     }
 
     /// Every golden file on disk belongs to a case: no stale goldens left behind.
     @Test func noOrphanGoldens() throws {
         let root = CLI.fixtures.appendingPathComponent("expected")
-        let known = Set(Golden.all.map(\.path) + Self.executorGoldens.flatMap { [$0.exec, $0.usage] })
+        let known = Set(Golden.all.map(\.path) + Self.executorGoldens.flatMap { [$0.exec.path, $0.usage.path] })
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         var orphans: [String] = []
         while let url = enumerator?.nextObject() as? URL {

@@ -9,7 +9,7 @@ struct PlaceCommandTests {
     static func json(_ arguments: [String]) throws -> [String: Any] {
         let result = try CLI.run(arguments + ["--format", "json"])
         #expect(result.status == 0, "\(result)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try result.jsonObject()
     }
 
     @Test("JSON: monthly_cost, proven_optimal, assignments, best_single_provider, money as decimal strings")

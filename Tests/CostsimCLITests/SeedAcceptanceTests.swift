@@ -9,7 +9,7 @@ struct SeedAcceptanceTests {
     private func json() throws -> [String: Any] {
         let result = try CLI.run(Self.arguments + ["--format", "json"])
         try #require(result.status == 0, "\(result)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return try result.jsonObject()
     }
 
     private func result(_ object: [String: Any], _ provider: String, _ plan: String) throws -> [String: Any] {

@@ -29,7 +29,7 @@ struct SimulateCLITests {
     func jsonShape() throws {
         let result = try CLI.run(["simulate", Self.uncertain, "--trials", "800", "--seed", "3", "--budget", "250", "--sensitivity", "--format", "json"])
         #expect(result.status == 0, "\(result)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let object = try result.jsonObject()
         #expect(object["trials"] as? Int == 800)
         #expect(object["seed"] as? Int == 3)
         #expect(object["budget"] as? String == "250.00")
@@ -54,8 +54,8 @@ struct SimulateCLITests {
     func fixedEqualsCompare() throws {
         let simulate = try CLI.run(["simulate", "Fixtures/saas.yaml", "--trials", "50", "--format", "json"])
         let compare = try CLI.run(["compare", "Fixtures/saas.yaml", "--format", "json"])
-        let simulated = try #require(try JSONSerialization.jsonObject(with: Data(simulate.stdout.utf8)) as? [String: Any])
-        let compared = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+        let simulated = try simulate.jsonObject()
+        let compared = try compare.jsonObject()
         let perProvider = try #require(compared["cheapest_per_provider"] as? [[String: Any]])
         for (provider, expected) in zip(try #require(simulated["providers"] as? [[String: Any]]), perProvider) {
             #expect(provider["mean"] as? String == expected["monthly_cost"] as? String)
