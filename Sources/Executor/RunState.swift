@@ -19,8 +19,10 @@ final class RunState {
     /// Attempts so far by step, oldest first.
     private var attempts: [String: [StepAttemptRecord]] = [:]
     private var sleeps: [String: Timestamp]
-    /// Occurrences of each step name in this execution, to tell repeated names apart.
+    /// Occurrences of each step name in this execution, to tell repeated names apart, and every
+    /// name given out so far (so a generated `send#2` never collides with a step named so).
     private var seen: [String: Int] = [:]
+    private var given: Set<String> = []
     /// A step that ended and whose end is not yet committed.
     private var pendingFinish: AttemptFinish?
     /// Set once the run suspended, ended or lost its lease: nothing more may be recorded.
@@ -206,11 +208,20 @@ final class RunState {
         if interruption != nil { throw RunInterrupted() }
     }
 
+    /// `name` the first time, then `name#2`, `name#3`…, skipping any name already given out in
+    /// this execution. The same calls in the same order get the same names on every replay.
     private func uniqueName(_ name: String) -> String {
         precondition(!name.isEmpty, "a step needs a name")
-        seen[name, default: 0] += 1
-        let count = seen[name]!
-        return count == 1 ? name : "\(name)#\(count)"
+        var count = seen[name, default: 0]
+        var candidate: String
+        // Bounded: each pass takes a higher count, and `given` is finite.
+        repeat {
+            count += 1
+            candidate = count == 1 ? name : "\(name)#\(count)"
+        } while given.contains(candidate)
+        seen[name] = count
+        given.insert(candidate)
+        return candidate
     }
 
     private func renewal(_ now: Timestamp) -> RunTransition {

@@ -137,6 +137,24 @@ import Testing
         #expect(try h.attempts().map(\.step) == ["send", "send#2", "send#3"])
     }
 
+    @Test func aStepNamedLikeAGeneratedNameIsNotMistakenForIt() throws {
+        // The second "send" is recorded as "send#2"; a step the body itself names "send#2" must
+        // not replay that record (it once returned the second step's result without running).
+        let h = try Harness()
+        let effects = SideEffects()
+        let job = JobDefinition(name: "names") { run in
+            let first = try run.step("send") { effects.hit("first"); return "first" }
+            let second = try run.step("send") { effects.hit("second"); return "second" }
+            let third = try run.step("send#2") { effects.hit("third"); return "third" }
+            #expect([first, second, third] == ["first", "second", "third"])
+        }
+        let executor = h.executor([job])
+        _ = try executor.enqueue(job: "names")
+        #expect(try executor.run().completed.count == 1)
+        #expect(effects.all == ["first": 1, "second": 1, "third": 1])
+        #expect(try h.attempts().map(\.step).sorted() == ["send", "send#2", "send#2#2"])
+    }
+
     @Test func idempotencyKeysEnqueueOnce() throws {
         let h = try Harness()
         let executor = h.executor([JobDefinition(name: "once") { _ in }])
