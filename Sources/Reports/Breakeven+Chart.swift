@@ -132,27 +132,25 @@ extension Breakeven {
 
     /// Stretches where the curve is infeasible, merged, inside [low, high].
     func infeasibleStretches(_ curve: CostCurve, from low: Rational, to high: Rational) -> [(Rational, Rational)] {
-        var stretches: [(Rational, Rational)] = []
-        for piece in curve.pieces where !piece.isFeasible && piece.to > low && piece.from < high {
-            let a = max(piece.from, low), b = piece.to < high ? piece.to : high
-            if let last = stretches.last, last.1 == a {
-                stretches[stretches.count - 1].1 = b
-            } else {
-                stretches.append((a, b))
-            }
-        }
-        return stretches
+        stretches(curve, from: low, to: high, key: \.isFeasible).filter { !$0.key }.map { ($0.from, $0.to) }
     }
 
     /// Stretches of one label (the cheapest option), merged, inside [low, high].
     func labelStretches(_ curve: CostCurve, from low: Rational, to high: Rational) -> [(from: Rational, to: Rational, label: Int?)] {
-        var stretches: [(from: Rational, to: Rational, label: Int?)] = []
+        stretches(curve, from: low, to: high, key: \.label).map { ($0.from, $0.to, $0.key) }
+    }
+
+    /// The curve's pieces inside [low, high], consecutive pieces of the same key merged (the
+    /// pieces of a curve are contiguous, so merged stretches are too).
+    func stretches<Key: Equatable>(_ curve: CostCurve, from low: Rational, to high: Rational,
+                                   key: (CostCurve.Piece) -> Key) -> [(from: Rational, to: Rational, key: Key)] {
+        var stretches: [(from: Rational, to: Rational, key: Key)] = []
         for piece in curve.pieces where piece.to > low && piece.from < high {
             let a = max(piece.from, low), b = piece.to < high ? piece.to : high
-            if let last = stretches.last, last.label == piece.label {
+            if let last = stretches.last, last.key == key(piece) {
                 stretches[stretches.count - 1].to = b
             } else {
-                stretches.append((a, b, piece.label))
+                stretches.append((a, b, key(piece)))
             }
         }
         return stretches

@@ -36,6 +36,11 @@ enum AxisText {
         return NumberFormat.plain(value.decimal(scale: scale), scale: scale)
     }
 
+    /// An axis value as a JSON number: `1000`, `33.333333`.
+    static func json(_ value: Rational) -> JSONValue {
+        .number(plain(value))
+    }
+
     /// The exact value: full decimal text when it terminates, else the fraction `4000/3`.
     static func exact(_ value: Rational) -> String {
         value.exactDecimal.map { "\($0)" } ?? value.description
@@ -105,9 +110,11 @@ extension Breakeven {
         }
     }
 
-    var header: String {
-        var text = "costsim breakeven: \(workload.name) (\(workload.file))\n"
-        text += "catalog \(catalog.name), platform \(platform?.id ?? "not given"), monthly cost in USD\n"
+    /// The table report's opening lines, for `costsim breakeven` or another command over the
+    /// same analysis (`sweep`).
+    func header(command: String) -> String {
+        var text = "costsim \(command): \(workload.name) (\(workload.file))\n"
+        text += ReportText.contextLine(catalog: catalog, platform: platform) + "\n"
         text += "axis: \(AxisText.axisName(axis, in: workload)), from \(at(lower)) to \(at(upper))"
         if let current { text += "; the workload has \(at(Rational(current)))" }
         return text + "\noptions: " + options.map(\.id).joined(separator: ", ") + "\n"
@@ -174,7 +181,7 @@ extension Breakeven {
     }
 
     func renderTable() -> String {
-        var out = header + "\n" + verdict + "\n\nCheapest option along the axis:\n"
+        var out = header(command: "breakeven") + "\n" + verdict + "\n\nCheapest option along the axis:\n"
         out += intervalLines().map { "  " + $0 + "\n" }.joined()
         out += "\nBreakeven points (where the cheapest option changes):\n"
         if points.isEmpty {
@@ -190,14 +197,13 @@ extension Breakeven {
         }
         out += "\nInfeasible ranges:\n"
         out += infeasible.isEmpty ? "  none\n" : infeasibleLines().map { "  " + $0 + "\n" }.joined()
-        let allNotes = exactNotes() + notes
-        if !allNotes.isEmpty { out += "\nNotes:\n" + allNotes.map { "  - \($0)\n" }.joined() }
+        out += ReportText.notesSection(exactNotes() + notes)
         return out
     }
 
     func renderMarkdown() -> String {
         var out = "### costsim breakeven: \(workload.name)\n\n"
-        out += "Catalog `\(catalog.name)`, platform \(platform.map { "`\($0.id)`" } ?? "not given"), monthly cost in USD. "
+        out += ReportText.markdownContext(catalog: catalog, platform: platform) + " "
         out += "Axis: \(AxisText.axisName(axis, in: workload)), from \(at(lower)) to \(at(upper)). "
         out += "Options: " + options.map { "`\($0.id)`" }.joined(separator: ", ") + ".\n\n"
         out += "**\(verdict)**\n\n"
@@ -212,8 +218,7 @@ extension Breakeven {
         if !infeasible.isEmpty {
             out += "\n<details><summary>Infeasible ranges</summary>\n\n" + infeasibleLines().map { "- \($0)\n" }.joined() + "\n</details>\n"
         }
-        let allNotes = exactNotes() + notes
-        if !allNotes.isEmpty { out += "\n" + allNotes.map { "> \($0)\n" }.joined(separator: ">\n") }
+        out += ReportText.markdownNotes(exactNotes() + notes)
         return out
     }
 
@@ -233,16 +238,7 @@ extension Breakeven {
     /// "cost_above", …}], "intervals": [{"from", "to", "cheapest"}], …}`; an option is written
     /// `provider` or `provider/plan`, money as decimal strings, axis values as numbers.
     public func jsonValue() -> JSONValue {
-        func option(_ index: Int?) -> JSONValue { index.map { .string(options[$0].id) } ?? .null }
-        func money(_ value: Rational?) -> JSONValue { value.map { .string(AxisText.money($0)) } ?? .null }
-        func number(_ value: Rational) -> JSONValue { .number(AxisText.plain(value)) }
-        let pointsJSON: [JSONValue] = points.map { point in
-            .object([("at", number(point.at)), ("exact", .string(AxisText.exact(point.exact))),
-                     ("kind", .string(point.kind.rawValue)), ("below", option(point.below)), ("above", option(point.above)),
-                     ("plan_below", point.planBelow.map(JSONValue.string) ?? .null),
-                     ("plan_above", point.planAbove.map(JSONValue.string) ?? .null),
-                     ("cost_below", money(point.costBelow)), ("cost_above", money(point.costAbove))])
-        }
+        let option = optionJSON, number = AxisText.json
         let intervalsJSON: [JSONValue] = intervals.map { interval in
             .object([("from", number(interval.from)), ("to", number(interval.to)), ("cheapest", option(interval.cheapest)),
                      ("plans", .array(interval.plans.map(JSONValue.string)))])
@@ -255,7 +251,19 @@ extension Breakeven {
         let switchesJSON: [JSONValue] = planSwitches.map {
             .object([("option", option($0.option)), ("at", number($0.at)), ("from", .string($0.from)), ("to", .string($0.to))])
         }
-        return .object([
+        return .object(jsonHead() + [
+            ("points", pointsJSON()),
+            ("intervals", .array(intervalsJSON)),
+            ("infeasible", .array(infeasibleJSON)),
+            ("plan_switches", .array(switchesJSON)),
+            ("notes", notesJSON()),
+        ])
+    }
+
+    /// The document's opening keys, shared with the sweep: what was analysed, along which axis,
+    /// over which range, between which options.
+    func jsonHead() -> [(String, JSONValue)] {
+        [
             ("version", .number("1")),
             ("workload", .object([("name", .string(workload.name)), ("file", .string(workload.file))])),
             ("catalog", .string(catalog.name)),
@@ -266,15 +274,32 @@ extension Breakeven {
             ("job", axis.job.map(JSONValue.string) ?? .null),
             ("unit", .string(axis.unit)),
             ("integer", .bool(integer)),
-            ("range", .object([("from", number(lower)), ("to", number(upper))])),
+            ("range", .object([("from", AxisText.json(lower)), ("to", AxisText.json(upper))])),
             ("current", current.map { .number(NumberFormat.plain($0)) } ?? .null),
             ("options", .array(options.map { .string($0.id) })),
-            ("points", .array(pointsJSON)),
-            ("intervals", .array(intervalsJSON)),
-            ("infeasible", .array(infeasibleJSON)),
-            ("plan_switches", .array(switchesJSON)),
-            ("notes", .array((exactNotes() + notes).map(JSONValue.string))),
-        ])
+        ]
+    }
+
+    /// The breakeven points: `[{"at", "exact", "kind", "below", "above", …}]`.
+    func pointsJSON() -> JSONValue {
+        func money(_ value: Rational?) -> JSONValue { value.map { .string(AxisText.money($0)) } ?? .null }
+        return .array(points.map { point in
+            .object([("at", AxisText.json(point.at)), ("exact", .string(AxisText.exact(point.exact))),
+                     ("kind", .string(point.kind.rawValue)), ("below", optionJSON(point.below)), ("above", optionJSON(point.above)),
+                     ("plan_below", point.planBelow.map(JSONValue.string) ?? .null),
+                     ("plan_above", point.planAbove.map(JSONValue.string) ?? .null),
+                     ("cost_below", money(point.costBelow)), ("cost_above", money(point.costAbove))])
+        })
+    }
+
+    /// An option as JSON: `"inngest"` or `"inngest/startup"`, null for none.
+    func optionJSON(_ index: Int?) -> JSONValue {
+        index.map { .string(options[$0].id) } ?? .null
+    }
+
+    /// The notes: exact values of rounded points, then the analysis's own notes.
+    func notesJSON() -> JSONValue {
+        .array((exactNotes() + notes).map(JSONValue.string))
     }
 }
 

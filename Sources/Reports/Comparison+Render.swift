@@ -39,16 +39,8 @@ extension Comparison {
 
     var header: String {
         var text = "costsim compare: \(workload.name) (\(workload.file))\n"
-        text += "catalog \(catalog.name), platform \(platform?.id ?? "not given"), monthly cost in USD\n"
-        return text + volumeLine + "\n"
-    }
-
-    /// `7 jobs: 968,014.76 runs and 2,871,611.43 steps a month`: the figures to sanity-check.
-    var volumeLine: String {
-        let runs = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth }
-        let steps = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth * $1.stepsPerRun }
-        let jobs = workload.jobs.count
-        return "\(jobs) job\(jobs == 1 ? "" : "s"): \(NumberFormat.quantity(runs)) runs and \(NumberFormat.quantity(steps)) steps a month"
+        text += ReportText.contextLine(catalog: catalog, platform: platform) + "\n"
+        return text + workload.volumeLine + "\n"
     }
 
     /// Providers at their cheapest feasible plan, cheapest first, then those with none.
@@ -81,16 +73,13 @@ extension Comparison {
                 for reason in evaluation.reasons { out += "  \(evaluation.id): \(reason)\n" }
             }
         }
-        if !notes.isEmpty {
-            out += "\nNotes:\n" + notes.map { "  - \($0)\n" }.joined()
-        }
+        out += ReportText.notesSection(notes)
         return out
     }
 
     func renderMarkdown() -> String {
         var out = "### costsim compare: \(workload.name)\n\n"
-        out += "Catalog `\(catalog.name)`, platform \(platform.map { "`\($0.id)`" } ?? "not given"), "
-        out += "monthly cost in USD. \(volumeLine).\n\n"
+        out += ReportText.markdownContext(catalog: catalog, platform: platform) + " \(workload.volumeLine).\n\n"
         out += "**\(verdict)**\n\n"
         out += MarkdownTable.render(header: ["provider", "plan", "monthly cost", "status"], rightAligned: [2], rows: evaluations.map {
             [$0.provider, $0.plan.name, $0.monthlyCost.map(NumberFormat.dollars) ?? "-", status(of: $0)]
@@ -103,9 +92,7 @@ extension Comparison {
             }
             out += "\n</details>\n"
         }
-        if !notes.isEmpty {
-            out += "\n" + notes.map { "> \($0)\n" }.joined(separator: ">\n")
-        }
+        out += ReportText.markdownNotes(notes)
         return out
     }
 
@@ -149,9 +136,7 @@ extension Comparison {
         }
         return .object([
             ("version", .number("1")),
-            ("workload", .object([("name", .string(workload.name)), ("file", .string(workload.file)),
-                                  ("jobs", .number("\(workload.jobs.count)")),
-                                  ("platform", platform.map { .string($0.id) } ?? .null)])),
+            ("workload", Self.workloadJSON(workload, platform: platform)),
             ("catalog", .string(catalog.name)),
             ("currency", .string("USD")),
             ("pricing", .array(pricing)),
@@ -162,6 +147,12 @@ extension Comparison {
             ("margin", margin),
             ("notes", .array(notes.map(JSONValue.string))),
         ])
+    }
+
+    /// `{"name", "file", "jobs", "platform"}`: the workload a report is about.
+    static func workloadJSON(_ workload: Workload, platform: PlatformPlan?) -> JSONValue {
+        .object([("name", .string(workload.name)), ("file", .string(workload.file)),
+                 ("jobs", .number("\(workload.jobs.count)")), ("platform", platform.map { .string($0.id) } ?? .null)])
     }
 
     static func pricingJSON(_ file: PricingFile) -> JSONValue {

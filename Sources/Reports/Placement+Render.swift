@@ -14,14 +14,6 @@ extension Placement {
 
     // MARK: - Sentences shared by table and Markdown
 
-    /// `7 jobs: 968,014.76 runs and 1,883,547.74 steps a month`.
-    var volumeLine: String {
-        let runs = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth }
-        let steps = workload.jobs.reduce(Decimal(0)) { $0 + $1.runsPerMonth * $1.stepsPerRun }
-        let jobs = workload.jobs.count
-        return "\(jobs) job\(jobs == 1 ? "" : "s"): \(NumberFormat.quantity(runs)) runs and \(NumberFormat.quantity(steps)) steps a month"
-    }
-
     var optionsLine: String {
         var text = "options: " + options.map(\.provider).joined(separator: ", ")
         if maxProviders < options.count { text += " (at most \(maxProviders) used)" }
@@ -128,8 +120,8 @@ extension Placement {
 
     func renderTable() -> String {
         var out = "costsim place: \(workload.name) (\(workload.file))\n"
-        out += "catalog \(catalog.name), platform \(platform?.id ?? "not given"), monthly cost in USD\n"
-        out += volumeLine + "; " + optionsLine + "\n\n"
+        out += ReportText.contextLine(catalog: catalog, platform: platform) + "\n"
+        out += workload.volumeLine + "; " + optionsLine + "\n\n"
         out += verdict + "\n\n"
         var jobs = TextTable(Self.jobHeader, alignments: [.left, .left, .left, .right, .left, .right])
         jobRows().forEach { jobs.add($0) }
@@ -140,9 +132,7 @@ extension Placement {
         out += comparisonLines.map { "  " + $0 + "\n" }.joined()
         out += "\nWhy each job goes where it does:\n"
         out += reasonLines().map { "  " + $0 + "\n" }.joined()
-        if !notes.isEmpty {
-            out += "\nNotes:\n" + notes.map { "  - \($0)\n" }.joined()
-        }
+        out += ReportText.notesSection(notes)
         return out
     }
 
@@ -150,8 +140,8 @@ extension Placement {
 
     func renderMarkdown() -> String {
         var out = "### costsim place: \(workload.name)\n\n"
-        out += "Catalog `\(catalog.name)`, platform \(platform.map { "`\($0.id)`" } ?? "not given"), monthly cost in USD. "
-        out += volumeLine + "; " + optionsLine + ".\n\n"
+        out += ReportText.markdownContext(catalog: catalog, platform: platform) + " "
+        out += workload.volumeLine + "; " + optionsLine + ".\n\n"
         out += "**\(verdict).**\n\n"
         out += MarkdownTable.render(header: Self.jobHeader, rightAligned: [3, 5], rows: jobRows())
         out += "\n" + MarkdownTable.render(header: Self.billHeader, rightAligned: [2, 3], rows: billRows())
@@ -161,9 +151,7 @@ extension Placement {
         out += "\n<details><summary>Why each job goes where it does</summary>\n\n"
         out += reasonLines().map { "- " + $0 + "\n" }.joined()
         out += "\n</details>\n"
-        if !notes.isEmpty {
-            out += "\n" + notes.map { "> \($0)\n" }.joined(separator: ">\n")
-        }
+        out += ReportText.markdownNotes(notes)
         return out
     }
 
@@ -249,9 +237,7 @@ extension Placement {
         } ?? .null
         return .object([
             ("version", .number("1")),
-            ("workload", .object([("name", .string(workload.name)), ("file", .string(workload.file)),
-                                  ("jobs", .number("\(workload.jobs.count)")),
-                                  ("platform", platform.map { .string($0.id) } ?? .null)])),
+            ("workload", Comparison.workloadJSON(workload, platform: platform)),
             ("catalog", .string(catalog.name)),
             ("currency", .string("USD")),
             ("pricing", .array(pricing)),

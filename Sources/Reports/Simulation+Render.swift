@@ -41,7 +41,7 @@ extension SimulationResult {
         let uncertain = inputs.count
         return [
             "costsim simulate: \(workload.name) (\(workload.file))",
-            "catalog \(catalog.name), platform \(platform?.id ?? "not given"), monthly cost in USD",
+            ReportText.contextLine(catalog: catalog, platform: platform),
             "\(NumberFormat.quantity(Decimal(trials))) simulated months, seed \(seed); \(workload.jobs.count) job\(workload.jobs.count == 1 ? "" : "s"), "
                 + "\(uncertain) uncertain input\(uncertain == 1 ? "" : "s")",
         ]
@@ -112,9 +112,7 @@ extension SimulationResult {
         if let sensitivity {
             out += "\n" + sensitivityTable(sensitivity)
         }
-        if !notes.isEmpty {
-            out += "\nNotes:\n" + notes.map { "  - \($0)\n" }.joined()
-        }
+        out += ReportText.notesSection(notes)
         return out
     }
 
@@ -147,7 +145,7 @@ extension SimulationResult {
 
     func renderMarkdown() -> String {
         var out = "### costsim simulate: \(workload.name)\n\n"
-        out += "Catalog `\(catalog.name)`, platform \(platform.map { "`\($0.id)`" } ?? "not given"), monthly cost in USD. "
+        out += ReportText.markdownContext(catalog: catalog, platform: platform) + " "
         out += "\(NumberFormat.quantity(Decimal(trials))) simulated months, seed \(seed).\n\n"
         out += "**\(verdict)**\n\n"
         out += MarkdownTable.render(header: costHeader, rightAligned: Set(1..<costHeader.count), rows: providers.map(costRow))
@@ -172,9 +170,7 @@ extension SimulationResult {
                     + entry.effects.map(Self.effectText)
             })
         }
-        if !notes.isEmpty {
-            out += "\n" + notes.map { "> \($0)\n" }.joined(separator: ">\n")
-        }
+        out += ReportText.markdownNotes(notes)
         return out
     }
 
@@ -260,8 +256,7 @@ extension SimulationResult {
         return .object([
             ("version", .number("1")),
             ("command", .string("simulate")),
-            ("workload", .object([("name", .string(workload.name)), ("file", .string(workload.file)),
-                                  ("jobs", .number("\(workload.jobs.count)")), ("platform", platform.map { .string($0.id) } ?? .null)])),
+            ("workload", Comparison.workloadJSON(workload, platform: platform)),
             ("catalog", .string(catalog.name)),
             ("currency", .string("USD")),
             ("trials", .number("\(trials)")),

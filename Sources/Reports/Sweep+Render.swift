@@ -47,7 +47,7 @@ extension Sweep {
     }
 
     func renderTable() -> String {
-        var out = breakeven.header.replacingOccurrences(of: "costsim breakeven:", with: "costsim sweep:")
+        var out = breakeven.header(command: "sweep")
         out += "\(values.count) values\(logScale ? ", spaced logarithmically" : ""); monthly cost per option (providers at their cheapest feasible plan)\n\n"
         var table = TextTable([breakeven.axis.unit] + optionIDs + ["cheapest"],
                               alignments: [.right] + optionIDs.map { _ in .right } + [.left])
@@ -58,7 +58,7 @@ extension Sweep {
                 "\(breakeven.at($0.at)) (\(breakeven.optionName($0.below)) → \(breakeven.optionName($0.above)))"
             }.joined(separator: ", ") + "\n"
         }
-        if !breakeven.notes.isEmpty { out += "\nNotes:\n" + breakeven.notes.map { "  - \($0)\n" }.joined() }
+        out += ReportText.notesSection(breakeven.notes)
         return out
     }
 
@@ -67,7 +67,7 @@ extension Sweep {
         out += "Axis: \(AxisText.axisName(breakeven.axis, in: breakeven.workload)); monthly cost in USD, catalog `\(breakeven.catalog.name)`.\n\n"
         out += MarkdownTable.render(header: [breakeven.axis.unit] + optionIDs + ["cheapest"],
                                     rightAligned: Set(0...optionIDs.count), rows: tableRows())
-        if !breakeven.notes.isEmpty { out += "\n" + breakeven.notes.map { "> \($0)\n" }.joined(separator: ">\n") }
+        out += ReportText.markdownNotes(breakeven.notes)
         return out
     }
 
@@ -82,15 +82,12 @@ extension Sweep {
                 ("cheapest", cheapest(row).map { .string(optionIDs[$0]) } ?? .null),
             ])
         }
-        guard case .object(let analysis) = breakeven.jsonValue() else { return .null }
-        let keep: Set<String> = ["version", "workload", "catalog", "currency", "platform", "axis", "field", "job", "unit", "integer",
-                                 "range", "current", "options"]
-        var pairs = analysis.filter { keep.contains($0.0) }
-        pairs.append(("log", .bool(logScale)))
-        pairs.append(("points", .array(rows)))
-        pairs.append(("breakeven", analysis.first { $0.0 == "points" }?.1 ?? .array([])))
-        pairs.append(("notes", analysis.first { $0.0 == "notes" }?.1 ?? .array([])))
-        return .object(pairs)
+        return .object(breakeven.jsonHead() + [
+            ("log", .bool(logScale)),
+            ("points", .array(rows)),
+            ("breakeven", breakeven.pointsJSON()),
+            ("notes", breakeven.notesJSON()),
+        ])
     }
 }
 

@@ -55,7 +55,7 @@ struct AxisRegion: Sendable, Equatable {
                 if let upper = last.upper, let lower = interval.lower { overlaps = lower < upper } else { overlaps = true }
                 if overlaps {
                     if let upper = last.upper {
-                        last.upper = interval.upper.map { Rational.maximum($0, upper) }
+                        last.upper = interval.upper.map { max($0, upper) }
                     }
                     merged[merged.count - 1] = last
                     continue

@@ -41,23 +41,19 @@ public struct BreakevenOption: Sendable, Equatable {
         return options
     }
 
-    /// What `CostEngine` says at one workload: the exact cost (nil when infeasible), the plan
-    /// that gives it, and why the option is ruled out when it is.
-    public func evaluate(with engine: CostEngine) -> (cost: Decimal?, plan: String?, reasons: [String]) {
+    /// Why `CostEngine` rules the option out at one workload: the reasons of its candidate plans,
+    /// each once, in plan order; none when one of them is feasible.
+    func infeasibilityReasons(with engine: CostEngine) -> [String] {
         let usage = engine.usage(on: provider)
         let plans = plan.map { [$0] } ?? provider.plans.filter { $0.production && !$0.custom }
-        var best: PlanEvaluation?
         var reasons: [String] = []
         for candidate in plans {
             let evaluation = engine.evaluate(usage: usage, plan: candidate)
-            if evaluation.isFeasible, let cost = evaluation.exactCost {
-                if best == nil || cost < best!.exactCost! { best = evaluation }
-            } else {
-                for reason in evaluation.reasons where !reasons.contains(reason) { reasons.append(reason) }
-            }
+            if evaluation.isFeasible, evaluation.exactCost != nil { return [] }
+            for reason in evaluation.reasons where !reasons.contains(reason) { reasons.append(reason) }
         }
         if plans.isEmpty { reasons.append("\(provider.name) has no production plan with a price") }
-        return (best?.exactCost, best?.plan.name, best == nil ? reasons : [])
+        return reasons
     }
 }
 
@@ -488,7 +484,7 @@ public struct Breakeven: Sendable {
             reasons = engine.evaluate(provider: choice.provider, plan: plan).reasons.map { others > 0 ? "\(plan.name): \($0)" : $0 }
             if others > 0 { reasons.append("no other \(choice.provider.name) plan is feasible") }
         } else {
-            reasons = choice.evaluate(with: engine).reasons
+            reasons = choice.infeasibilityReasons(with: engine)
         }
         return reasons.count > 3 ? Array(reasons.prefix(3)) + ["… and \(reasons.count - 3) more"] : reasons
     }
@@ -525,18 +521,14 @@ public struct Breakeven: Sendable {
         var notes: [String] = []
         let onPlatform = options.map(\.provider).filter { $0.runsOn == .platform }
         if platform == nil && !onPlatform.isEmpty {
-            let names = Array(Set(onPlatform.map(\.name))).sorted().joined(separator: ", ")
-            notes.append("no platform given: step time limits of \(names) were not checked (add 'platform: vercel/pro' or --platform)")
+            notes.append(Comparison.noPlatformNote(names: Array(Set(onPlatform.map(\.name))).sorted()))
         }
         if withPlatformCosts && platform == nil {
-            notes.append("--with-platform-costs has no effect without a platform")
+            notes.append(Comparison.platformCostsWithoutPlatformNote)
         }
         var seen: Set<String> = []
         for option in options where seen.insert(option.provider.provider).inserted {
-            let file = option.provider
-            if file.confidence == "unverified" || file.plans.contains(where: { $0.confidence == "unverified" }) {
-                notes.append("\(file.name) figures are partly unverified (third-party or undated): see `costsim pricing show \(file.provider)`")
-            }
+            if let note = Comparison.unverifiedNote(option.provider) { notes.append(note) }
         }
         notes.append("costs are exact monthly costs before rounding; `costsim compare` rounds each bill line to cents, so its totals can differ by a cent")
         return notes

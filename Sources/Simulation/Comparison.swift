@@ -46,17 +46,28 @@ public struct Comparison: Sendable, Equatable {
         let selected = try catalog.selectProviders(filter)
         let platform = try catalog.resolvePlatform(override ?? workload.platform, fromCommandLine: override != nil, workloadFile: workload.file)
         let engine = CostEngine(workload: workload, platform: platform, withPlatformCosts: withPlatformCosts)
+        return Comparison(workload: workload, catalog: catalog, platform: platform,
+                          providers: engine.evaluateInParallel(selected),
+                          notes: notes(workload: workload, catalog: catalog, selected: selected, platform: platform,
+                                       withPlatformCosts: withPlatformCosts))
+    }
+
+    /// The notes of a comparison of `selected` (what was not checked or not included, unverified
+    /// figures, how to split steps over the platform's limit), without pricing anything; shared
+    /// with `Placement.place`.
+    /// - Complexity: O(providers + jobs).
+    static func notes(workload: Workload, catalog: Catalog, selected: [PricingFile], platform: PlatformPlan?,
+                      withPlatformCosts: Bool) -> [String] {
         var notes: [String] = []
         if withPlatformCosts {
             if let platform {
                 notes.append("platform costs included: \(platform.displayName)'s usage charges are added to providers whose steps run in your functions")
             } else {
-                notes.append("--with-platform-costs has no effect without a platform")
+                notes.append(platformCostsWithoutPlatformNote)
             }
         }
         if platform == nil && selected.contains(where: { $0.runsOn == .platform }) {
-            let names = selected.filter { $0.runsOn == .platform }.map(\.name).joined(separator: ", ")
-            notes.append("no platform given: step time limits of \(names) were not checked (add 'platform: vercel/pro' or --platform)")
+            notes.append(noPlatformNote(names: selected.filter { $0.runsOn == .platform }.map(\.name)))
         }
         if let platform, !withPlatformCosts, !platform.file.meters.isEmpty {
             for file in selected where file.runsOn == .platform {
@@ -64,15 +75,27 @@ public struct Comparison: Sendable, Equatable {
                 notes.append("\(file.name) totals leave out what its steps cost on \(platform.displayName) (\(meters)): add --with-platform-costs to include them")
             }
         }
-        for file in selected where file.confidence == "unverified" || file.plans.contains(where: { $0.confidence == "unverified" }) {
-            notes.append("\(file.name) figures are partly unverified (third-party or undated): see `costsim pricing show \(file.provider)`")
-        }
+        notes += selected.compactMap(unverifiedNote)
         if let platform, let limit = platform.plan.limits.maxDurationSeconds {
             notes += splitAdvice(workload, platform: platform, limit: limit, catalog: catalog,
                                  providers: selected.filter { $0.runsOn == .platform })
         }
-        return Comparison(workload: workload, catalog: catalog, platform: platform,
-                          providers: engine.evaluateInParallel(selected), notes: notes)
+        return notes
+    }
+
+    // MARK: Note sentences (shared with `Breakeven`)
+
+    static let platformCostsWithoutPlatformNote = "--with-platform-costs has no effect without a platform"
+
+    /// `no platform given: step time limits of Inngest were not checked (…)`, the names as given.
+    static func noPlatformNote(names: [String]) -> String {
+        "no platform given: step time limits of \(names.joined(separator: ", ")) were not checked (add 'platform: vercel/pro' or --platform)"
+    }
+
+    /// The note for a provider whose figures are partly unverified; nil when every figure is verified.
+    static func unverifiedNote(_ file: PricingFile) -> String? {
+        guard file.confidence == "unverified" || file.plans.contains(where: { $0.confidence == "unverified" }) else { return nil }
+        return "\(file.name) figures are partly unverified (third-party or undated): see `costsim pricing show \(file.provider)`"
     }
 
     /// What to do about steps longer than the platform allows (SPEC §8): split them, or pick a

@@ -141,19 +141,18 @@ struct ProviderAxisModel: Sendable {
         return .union(regions)
     }
 
-    /// A price with its figures as exact fractions, converted once per curve.
+    /// A price with its figures as exact fractions, converted once per curve. A pro-rata price
+    /// charges amount / per for each unit, exactly as a unit price does, so it becomes one.
     enum ExactPrice: Sendable {
         case unit(Rational)
         case block(per: Rational, amount: Rational)
-        /// amount / per, per unit.
-        case prorated(Rational)
         case tiers([(upTo: Rational?, price: Rational)])
 
         init(_ price: Price) {
             switch price {
             case .unit(let value): self = .unit(Rational(value))
             case .block(let per, let amount): self = .block(per: Rational(per), amount: Rational(amount))
-            case .prorated(let per, let amount): self = .prorated(Rational(amount) / Rational(per))
+            case .prorated(let per, let amount): self = .unit(Rational(amount) / Rational(per))
             case .tiers(let tiers): self = .tiers(tiers.map { ($0.upTo.map { Rational($0) }, Rational($0.price)) })
             }
         }
@@ -175,7 +174,7 @@ struct ProviderAxisModel: Sendable {
             self.included = included
             self.price = price
             switch price {
-            case .unit(let rate), .prorated(let rate): overage = (total - included) * rate
+            case .unit(let rate): overage = (total - included) * rate
             case .block, .tiers: overage = nil
             }
         }
@@ -218,7 +217,7 @@ struct ProviderAxisModel: Sendable {
             levels += tiers.compactMap(\.upTo)
         case .block(let per, _):
             let (low, high) = meter.total.extremes(from: lower, to: upper)
-            let first = Rational.maximum(.one, ((low - meter.included) / per).ceiling)
+            let first = max(.one, ((low - meter.included) / per).ceiling)
             let last = ((high - meter.included) / per).floor
             if first <= last {
                 let count = last - first + .one
@@ -234,7 +233,7 @@ struct ProviderAxisModel: Sendable {
                     level += per
                 }
             }
-        case .unit, .prorated:
+        case .unit:
             break
         }
         return levels
@@ -360,13 +359,11 @@ struct ProviderAxisModel: Sendable {
             return (total - included) * unit
         case .block(let per, let amount):
             return .constant((overage / per).ceiling * amount)
-        case .prorated(let rate):
-            return (total - included) * rate
         case .tiers(let tiers):
             var lowerBound = Rational.zero
             var sum = Polynomial.zero
             for tier in tiers {
-                let from = Rational.maximum(lowerBound, included)
+                let from = max(lowerBound, included)
                 let toIsTotal = tier.upTo.map { quantity <= $0 } ?? true
                 let to: Polynomial = toIsTotal ? total : .constant(tier.upTo!)
                 if to(x) > from { sum += (to - from) * tier.price }

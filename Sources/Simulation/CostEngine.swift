@@ -71,7 +71,7 @@ public struct CostEngine: Sendable {
         }
         var reasons = usage.providerReasons
         if !plan.production {
-            reasons.append("\(plan.name) is for development only (production: false)")
+            reasons.append(Self.developmentOnlyReason(plan: plan.name))
         }
         reasons += limitReasons(usage: usage, plan: plan)
 
@@ -94,7 +94,7 @@ public struct CostEngine: Sendable {
             let price = plan.price[meter.name]
             let exact = price?.charge(total: quantity, included: included ?? 0) ?? 0
             if price == nil, let included, quantity > included {
-                reasons.append("\(meter.name): \(Self.number(quantity)) exceeds the \(Self.number(included)) included on \(plan.name) (no overage price)")
+                reasons.append(Self.includedCapReason(meter: meter.name, quantity: quantity, included: included, plan: plan.name))
             }
             lines.append(CostLine(name: meter.name, kind: .usage, quantity: quantity, included: included, price: price,
                                   perSecond: nil, amount: Money.round(exact), exactAmount: exact))
@@ -106,7 +106,7 @@ public struct CostEngine: Sendable {
         let roundedUsage = usageLines.reduce(Decimal(0)) { $0 + $1.amount }
         let exactUsage = usageLines.reduce(Decimal(0)) { $0 + $1.exactAmount }
         if let cap = plan.limits.maxUsage, exactUsage > cap {
-            reasons.append("usage of \(NumberFormat.dollars(exactUsage)) exceeds the \(NumberFormat.dollars(cap)) of usage \(plan.name) allows")
+            reasons.append(Self.usageCapReason(usage: exactUsage, cap: cap, plan: plan.name))
         }
         if plan.credit > 0 {
             let applied = min(plan.credit, roundedUsage)
@@ -142,10 +142,10 @@ public struct CostEngine: Sendable {
         let limits = platform.plan.limits
         for job in workload.jobs {
             if let limit = limits.maxDurationSeconds, job.maxStepSeconds > limit {
-                reasons.append("duration", "\(job.name): \(Self.number(job.maxStepSeconds)) s step exceeds \(platform.displayName)'s \(Self.number(limit)) s limit")
+                reasons.append("duration", Self.platformDurationReason(job: job.name, seconds: job.maxStepSeconds, platform: platform.displayName, limit: limit))
             }
             if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
-                reasons.append("memory", "\(job.name): \(Self.number(memory)) MB exceeds \(platform.displayName)'s \(Self.number(limit)) MB memory limit")
+                reasons.append("memory", Self.platformMemoryReason(job: job.name, memoryMB: memory, platform: platform.displayName, limit: limit))
             }
         }
         return reasons.texts
@@ -162,11 +162,12 @@ public struct CostEngine: Sendable {
                 let duration = provider.execution == .steps ? job.maxStepSeconds : job.activeSecondsPerRun
                 let what = provider.execution == .steps ? "step" : "run"
                 if duration > limit {
-                    reasons.append("duration", "\(job.name): \(Self.number(duration)) s \(what) exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) s limit")
+                    reasons.append("duration", Self.planDurationReason(job: job.name, seconds: duration, what: what, provider: provider.name,
+                                                                       plan: plan.name, limit: limit))
                 }
             }
             if let limit = limits.memoryMB, let memory = job.memoryMB, memory > limit {
-                reasons.append("memory", "\(job.name): \(Self.number(memory)) MB exceeds \(provider.name) \(plan.name)'s \(Self.number(limit)) MB memory limit")
+                reasons.append("memory", Self.planMemoryReason(job: job.name, memoryMB: memory, provider: provider.name, plan: plan.name, limit: limit))
             }
             if let limit = limits.maxStepsPerRun, job.stepsPerRun > limit {
                 reasons.append("steps", "\(job.name): \(Self.number(job.stepsPerRun)) steps per run exceed \(provider.name) \(plan.name)'s \(Self.number(limit))")
@@ -176,13 +177,13 @@ public struct CostEngine: Sendable {
             let seconds = workload.monthHours * 3600
             let average = usage.totals[.computeSeconds] / seconds
             if average > limit {
-                reasons.append("concurrency", "needs \(Self.number(average)) concurrent executions on average, more than the \(Self.number(limit)) \(plan.name) allows")
+                reasons.append("concurrency", Self.concurrencyReason(average: average, limit: limit, plan: plan.name))
             }
         }
         for (meter, cap) in limits.maxQuantity.sorted(by: { $0.key < $1.key }) {
             let quantity = usage.meterTotals[meter] ?? 0
             if quantity > cap {
-                reasons.append("cap", "\(meter): \(Self.number(quantity)) exceeds \(plan.name)'s cap of \(Self.number(cap))")
+                reasons.append("cap", Self.capReason(meter: meter, quantity: quantity, plan: plan.name, cap: cap))
             }
         }
         return reasons.texts
@@ -191,6 +192,53 @@ public struct CostEngine: Sendable {
     /// Plain grouped number for reasons: 1,000,000 or 45 or 12.5.
     static func number(_ value: Decimal) -> String {
         NumberFormat.quantity(value)
+    }
+
+    // MARK: Reason sentences (shared with the simulation's examples, `Simulator.example`)
+
+    /// `hobby is for development only (production: false)`.
+    static func developmentOnlyReason(plan: String) -> String {
+        "\(plan) is for development only (production: false)"
+    }
+
+    /// `pdf-export: 312 s step exceeds Vercel Pro's 300 s limit`.
+    static func platformDurationReason(job: String, seconds: Decimal, platform: String, limit: Decimal) -> String {
+        "\(job): \(number(seconds)) s step exceeds \(platform)'s \(number(limit)) s limit"
+    }
+
+    /// `render: 4,096 MB exceeds Vercel Hobby's 2,048 MB memory limit`.
+    static func platformMemoryReason(job: String, memoryMB: Decimal, platform: String, limit: Decimal) -> String {
+        "\(job): \(number(memoryMB)) MB exceeds \(platform)'s \(number(limit)) MB memory limit"
+    }
+
+    /// `etl: 7,200 s run exceeds Inngest Hobby's 3,600 s limit` (`what`: `step` or `run`).
+    static func planDurationReason(job: String, seconds: Decimal, what: String, provider: String, plan: String, limit: Decimal) -> String {
+        "\(job): \(number(seconds)) s \(what) exceeds \(provider) \(plan)'s \(number(limit)) s limit"
+    }
+
+    /// `render: 4,096 MB exceeds Inngest Hobby's 2,048 MB memory limit`.
+    static func planMemoryReason(job: String, memoryMB: Decimal, provider: String, plan: String, limit: Decimal) -> String {
+        "\(job): \(number(memoryMB)) MB exceeds \(provider) \(plan)'s \(number(limit)) MB memory limit"
+    }
+
+    /// `needs 12.5 concurrent executions on average, more than the 5 hobby allows`.
+    static func concurrencyReason(average: Decimal, limit: Decimal, plan: String) -> String {
+        "needs \(number(average)) concurrent executions on average, more than the \(number(limit)) \(plan) allows"
+    }
+
+    /// `runs: 120,000 exceeds hobby's cap of 100,000`.
+    static func capReason(meter: String, quantity: Decimal, plan: String, cap: Decimal) -> String {
+        "\(meter): \(number(quantity)) exceeds \(plan)'s cap of \(number(cap))"
+    }
+
+    /// `runs: 120,000 exceeds the 100,000 included on hobby (no overage price)`.
+    static func includedCapReason(meter: String, quantity: Decimal, included: Decimal, plan: String) -> String {
+        "\(meter): \(number(quantity)) exceeds the \(number(included)) included on \(plan) (no overage price)"
+    }
+
+    /// `usage of $120.00 exceeds the $100.00 of usage pro allows`.
+    static func usageCapReason(usage: Decimal, cap: Decimal, plan: String) -> String {
+        "usage of \(NumberFormat.dollars(usage)) exceeds the \(NumberFormat.dollars(cap)) of usage \(plan) allows"
     }
 
 }
@@ -353,11 +401,16 @@ public struct ProviderUsage: Sendable {
             let fitting = provider.machines.filter { $0.memoryMB >= memory }.min { $0.memoryMB < $1.memoryMB || ($0.memoryMB == $1.memoryMB && $0.perSecond < $1.perSecond) }
             if let fitting { return .success(fitting) }
             let largest = provider.machines.map(\.memoryMB).max() ?? 0
-            return .failure(MachineProblem(kind: "machine-memory", text: "\(job.name): \(CostEngine.number(memory)) MB exceeds \(provider.name)'s largest machine (\(CostEngine.number(largest)) MB)"))
+            return .failure(MachineProblem(kind: "machine-memory", text: largestMachineReason(job: job.name, memoryMB: memory, provider: provider.name, largest: largest)))
         }
         if let name = provider.defaultMachine, let machine = provider.machines.first(where: { $0.name == name }) {
             return .success(machine)
         }
         return .failure(MachineProblem(kind: "machine-default", text: "\(job.name): \(provider.name) has no default machine"))
+    }
+
+    /// `render: 65,536 MB exceeds Modal's largest machine (32,768 MB)` (shared with `Simulator.example`).
+    static func largestMachineReason(job: String, memoryMB: Decimal, provider: String, largest: Decimal) -> String {
+        "\(job): \(CostEngine.number(memoryMB)) MB exceeds \(provider)'s largest machine (\(CostEngine.number(largest)) MB)"
     }
 }

@@ -176,9 +176,7 @@ final class JobSampler: Sendable {
     /// not given: the month's longest step then comes from the step-duration distribution.
     static func explicitMaxStepSeconds(_ job: Job) -> Decimal? {
         if job.specs["max_step_seconds"] != nil { return job.maxStepSeconds }
-        let compute = job.computeStepsPerRun
-        let implied = job.stepSeconds ?? (job.runSeconds.map { compute > 0 ? $0 / compute : $0 } ?? 0)
-        return job.maxStepSeconds == implied ? nil : job.maxStepSeconds
+        return AxisSelection.hasDerivedMaxStep(job) ? nil : job.maxStepSeconds
     }
 
     /// Which monthly extremes a simulation reads (the others are left at 0, undrawn).

@@ -247,19 +247,8 @@ public struct Placement: Sendable {
     ///   rules each one out, or saying that no placement satisfies every limit at once (exit 65).
     /// - Complexity: see `PlacementSearch`; explanations add O(n · k) exact evaluations.
     public static func place(_ workload: Workload, catalog: Catalog, request: PlacementRequest = PlacementRequest()) throws -> Placement {
-        let options = try catalog.selectProviders(request.providers)
-        let platform = try catalog.resolvePlatform(request.platform ?? workload.platform, fromCommandLine: request.platform != nil,
-                                                   workloadFile: workload.file)
-        if let limit = request.maxProviders, limit < 1 {
-            throw CostsimError.usage("--max-providers must be at least 1, found \(limit)", hint: nil)
-        }
-        guard request.nodeLimit >= 1 else {
-            throw CostsimError.usage("--node-limit must be at least 1, found \(request.nodeLimit)", hint: nil)
-        }
-        let maxProviders = min(request.maxProviders ?? options.count, options.count)
-        let allowed = try pinMatrix(request.pins, workload: workload, catalog: catalog, options: options)
-        let problem = PlacementProblem(workload: workload, providers: options, platform: platform,
-                                       withPlatformCosts: request.withPlatformCosts, allowed: allowed, maxProviders: maxProviders)
+        let problem = try self.problem(workload, catalog: catalog, request: request)
+        let options = problem.providers, platform = problem.exact.platform, maxProviders = problem.maxProviders
         try checkEveryJobFits(problem, pins: request.pins)
 
         let search = PlacementSearch(problem: problem, nodeLimit: request.nodeLimit)
@@ -277,15 +266,15 @@ public struct Placement: Sendable {
             }
             throw InputError.invalid([Diagnostic(file: workload.file, line: nil, column: nil, keyPath: "", message: message, hint: hint)])
         }
-        let comparison = try Comparison.compare(workload, catalog: catalog, providers: options.map(\.provider), platform: request.platform,
-                                                withPlatformCosts: request.withPlatformCosts)
         var placement = Placement(
             workload: workload, catalog: catalog, platform: platform, options: options, maxProviders: maxProviders,
             pins: request.pins, withPlatformCosts: request.withPlatformCosts, shares: [], assignments: [],
             exactCost: 0, search: Search(provenOptimal: outcome.proven, method: outcome.exact ? "branch and bound" : "heuristic",
                                          nodes: outcome.nodes, profiles: outcome.profiles, profilesSearched: outcome.profilesSearched,
                                          exactEvaluations: 0, lowerBound: outcome.lowerBound, nodeLimit: request.nodeLimit),
-            singleProviders: [], ruleOfThumb: nil, notes: comparison.notes)
+            singleProviders: [], ruleOfThumb: nil,
+            notes: Comparison.notes(workload: workload, catalog: catalog, selected: options, platform: platform,
+                                    withPlatformCosts: request.withPlatformCosts))
         placement.explain(outcome.exact || workload.jobs.count <= explainJobLimit ? search.consolidate(outcome.assignment) : outcome.assignment,
                           problem: problem)
         placement.search.exactEvaluations = problem.exact.evaluations
@@ -297,6 +286,24 @@ public struct Placement: Sendable {
             placement.notes.insert("not proven optimal: \(reason); the optimum costs at least \(NumberFormat.dollars(outcome.lowerBound)), at most \(NumberFormat.dollars(gap)) less than this placement", at: 0)
         }
         return placement
+    }
+
+    /// The placement problem of a request: its options, platform, provider limit and pins, the
+    /// request checked on the way (the node budget too). Does not check that every job fits.
+    /// - Throws: `CostsimError.usage` for unknown providers, jobs or platforms, or a limit below 1.
+    static func problem(_ workload: Workload, catalog: Catalog, request: PlacementRequest) throws -> PlacementProblem {
+        let options = try catalog.selectProviders(request.providers)
+        let platform = try catalog.resolvePlatform(request.platform ?? workload.platform, fromCommandLine: request.platform != nil,
+                                                   workloadFile: workload.file)
+        if let limit = request.maxProviders, limit < 1 {
+            throw CostsimError.usage("--max-providers must be at least 1, found \(limit)", hint: nil)
+        }
+        guard request.nodeLimit >= 1 else {
+            throw CostsimError.usage("--node-limit must be at least 1, found \(request.nodeLimit)", hint: nil)
+        }
+        let allowed = try pinMatrix(request.pins, workload: workload, catalog: catalog, options: options)
+        return PlacementProblem(workload: workload, providers: options, platform: platform, withPlatformCosts: request.withPlatformCosts,
+                                allowed: allowed, maxProviders: min(request.maxProviders ?? options.count, options.count))
     }
 
     /// `allowed[job][option]` from the pins; unknown names are usage errors with suggestions.

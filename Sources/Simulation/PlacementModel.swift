@@ -142,6 +142,18 @@ final class PlacementCosts {
         return chosen
     }
 
+    /// The exact total of an assignment (provider per job): each provider's cheapest feasible
+    /// plan for its jobs, summed in provider order; nil when some provider has none.
+    func total(of assignment: [Int]) -> Decimal? {
+        var sum = Decimal(0)
+        for provider in providers.indices {
+            let set = PlacementJobSet((0..<workload.jobs.count).filter { assignment[$0] == provider }, count: workload.jobs.count)
+            guard let best = best(provider: provider, jobs: set) else { return nil }
+            sum += best.cost
+        }
+        return sum
+    }
+
     /// Why no candidate plan of the provider takes the set: the reasons every plan shares, or
     /// each plan's first reason when they differ.
     func reasons(provider: Int, jobs: PlacementJobSet) -> String {
@@ -184,9 +196,10 @@ enum PlacementTolerance {
 /// included), then the machine-priced compute in dollars. A plan charges some dimensions
 /// (`components`), caps others (`caps`), and may cap its usage charges (`maxUsage`).
 struct PlacementPlanModel {
+    /// A pro-rata price charges amount / per for each unit, exactly as a unit price does, so it
+    /// is a `unit` charge here.
     enum Charge {
         case unit(Double)
-        case prorated(rate: Double)
         case block(per: Double, amount: Double)
         case tiers([(upTo: Double?, price: Double)])
     }
@@ -243,8 +256,6 @@ struct PlacementPlanModel {
         switch component.charge {
         case .unit(let price):
             return over * price
-        case .prorated(let rate):
-            return over * rate
         case .block(let per, let amount):
             let blocks = over / per
             return max(0, (blocks - PlacementTolerance.of(blocks)).rounded(.up)) * amount
@@ -276,8 +287,6 @@ struct PlacementPlanModel {
         switch component.charge {
         case .unit(let price):
             return (price, allowance)
-        case .prorated(let rate):
-            return (rate, allowance)
         case .block(let per, let amount):
             let overage = quantity - component.included
             // Clearly under the allowance: no block is paid yet.
@@ -301,7 +310,7 @@ struct PlacementPlanModel {
 
 extension Decimal {
     /// The nearest binary floating-point value, for the guidance tier only.
-    var placementDouble: Double { NSDecimalNumber(decimal: self).doubleValue }
+    var placementDouble: Double { Distribution.double(self) }
 }
 
 /// The placement problem in both tiers: options, constraints, per-job quantities and plan images.
@@ -415,7 +424,7 @@ final class PlacementProblem {
     static func charge(_ price: Price) -> PlacementPlanModel.Charge {
         switch price {
         case .unit(let value): return .unit(value.placementDouble)
-        case .prorated(let per, let amount): return .prorated(rate: (amount / per).placementDouble)
+        case .prorated(let per, let amount): return .unit((amount / per).placementDouble)
         case .block(let per, let amount): return .block(per: per.placementDouble, amount: amount.placementDouble)
         case .tiers(let tiers): return .tiers(tiers.map { ($0.upTo?.placementDouble, $0.price.placementDouble) })
         }

@@ -176,7 +176,6 @@ final class PlacementSearch {
                     var extra = 0.0
                     switch component.charge {
                     case .unit(let price): rate = price
-                    case .prorated(let value): rate = value
                     case .block(let per, let blockAmount): rate = blockAmount / per; extra = blockAmount
                     case .tiers(let tiers): rate = tiers.map(\.price).max() ?? 0
                     }
@@ -283,16 +282,7 @@ final class PlacementSearch {
     /// - Complexity: O(k² · n) exact evaluations (memoised) per provider closed, at most k closures.
     func consolidate(_ start: [Int]) -> [Int] {
         var assignment = start
-        func total(_ candidate: [Int]) -> Decimal? {
-            var sum = Decimal(0)
-            for provider in 0..<k {
-                let set = PlacementJobSet((0..<n).filter { candidate[$0] == provider }, count: n)
-                guard let best = problem.exact.best(provider: provider, jobs: set) else { return nil }
-                sum += best.cost
-            }
-            return sum
-        }
-        guard var current = total(assignment) else { return start }
+        guard var current = problem.exact.total(of: assignment) else { return start }
         for _ in 0..<k {
             let used = (0..<k).filter { provider in assignment.contains(provider) }
             guard used.count > 1 else { break }
@@ -309,11 +299,11 @@ final class PlacementSearch {
                     for target in used where target != provider && problem.canTake(provider: target, job: job) {
                         var next = trial
                         next[job] = target
-                        if let cost = total(next), cost <= current { trial = next; moved = true; break }
+                        if let cost = problem.exact.total(of: next), cost <= current { trial = next; moved = true; break }
                     }
                     if !moved { possible = false; break }
                 }
-                if possible, let cost = total(trial), cost <= current {
+                if possible, let cost = problem.exact.total(of: trial), cost <= current {
                     assignment = trial
                     current = cost
                     closed = true
@@ -330,13 +320,7 @@ final class PlacementSearch {
     /// Offers an assignment (provider per job): priced exactly, kept when strictly cheaper.
     @discardableResult
     func offer(_ assignment: [Int]) -> Bool {
-        var total = Decimal(0)
-        for provider in 0..<k {
-            var set = PlacementJobSet(count: n)
-            for job in 0..<n where assignment[job] == provider { set.insert(job) }
-            guard let best = problem.exact.best(provider: provider, jobs: set) else { return false }
-            total += best.cost
-        }
+        guard let total = problem.exact.total(of: assignment) else { return false }
         let used = Set(assignment).count
         guard used <= problem.maxProviders else { return false }
         for job in 0..<n where !problem.allowed[job][assignment[job]] { return false }
@@ -536,28 +520,30 @@ final class PlacementSearch {
         if bound > bestDouble + 2 * margin { return true }
         if bound < bestDouble - 2 * margin { return false }
         // Too close to call in floating point: exact partial cost plus a safely lowered rest.
-        var exactPartial = Decimal(0)
-        for i in members.indices {
-            guard let cost = problem.exact.cost(provider: members[i].provider, plan: models[i].plan,
-                                                jobs: PlacementJobSet(mask: sets[i])) else { return true }
-            exactPartial += cost
-        }
+        guard let exactPartial = exactMemberTotal() else { return true }
         return exactPartial + Self.decimalBelow(rest, margin: margin) >= bestExact
     }
 
     private func leaf(_ partial: Double) {
         if bestAssignment != nil && partial > bestDouble + 2 * margin { return }
-        var total = Decimal(0)
-        for i in members.indices {
-            guard let cost = problem.exact.cost(provider: members[i].provider, plan: models[i].plan,
-                                                jobs: PlacementJobSet(mask: sets[i])) else { return }
-            total += cost
-        }
+        guard let total = exactMemberTotal() else { return }
         if bestAssignment == nil || total < bestExact {
             bestAssignment = memberOf.map { members[$0].provider }
             bestExact = total
             bestDouble = total.placementDouble
         }
+    }
+
+    /// The exact cost of the current members, each at its fixed plan with the jobs placed on it
+    /// so far; nil when one of them is infeasible.
+    private func exactMemberTotal() -> Decimal? {
+        var total = Decimal(0)
+        for i in members.indices {
+            guard let cost = problem.exact.cost(provider: members[i].provider, plan: models[i].plan,
+                                                jobs: PlacementJobSet(mask: sets[i])) else { return nil }
+            total += cost
+        }
+        return total
     }
 
     /// The node bound (partial cost + remaining-jobs bound) of a profile after placing the first

@@ -269,7 +269,4 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         if lhs.denominator == rhs.denominator { return lhs.numerator < rhs.numerator }
         return lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
     }
-
-    /// The larger of two values.
-    static func maximum(_ a: Rational, _ b: Rational) -> Rational { a < b ? b : a }
 }

@@ -577,6 +577,6 @@ final class FieldSampler: Sendable {
 
     /// A decimal quantity as binary floating point (quantities only; never money).
     static func double(_ value: Decimal) -> Double {
-        NSDecimalNumber(decimal: value).doubleValue
+        Distribution.double(value)
     }
 }

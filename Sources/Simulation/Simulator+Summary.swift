@@ -150,15 +150,17 @@ extension Simulator {
         var text: String
         switch kind {
         case .developmentOnly:
-            text = "\(plan.name) is for development only (production: false)"
+            text = CostEngine.developmentOnlyReason(plan: plan.name)
         case .platformDuration:
             let limit = platform?.plan.limits.maxDurationSeconds ?? 0
             let job = worst({ $0.maxStepSeconds }, { $1.longestStep }, over: limit)
-            text = "\(job?.0 ?? "a job"): \(n(job?.1 ?? 0, 2)) s step exceeds \(platform?.displayName ?? "the platform")'s \(n(limit, 2)) s limit"
+            text = CostEngine.platformDurationReason(job: job?.0 ?? "a job", seconds: job?.1 ?? 0,
+                                                     platform: platform?.displayName ?? "the platform", limit: limit)
         case .platformMemory:
             let limit = platform?.plan.limits.memoryMB ?? 0
             let job = worst({ $0.memoryMB }, { $1.memoryMB }, over: limit)
-            text = "\(job?.0 ?? "a job"): \(n(job?.1 ?? 0, 2)) MB exceeds \(platform?.displayName ?? "the platform")'s \(n(limit, 2)) MB memory limit"
+            text = CostEngine.platformMemoryReason(job: job?.0 ?? "a job", memoryMB: job?.1 ?? 0,
+                                                   platform: platform?.displayName ?? "the platform", limit: limit)
         case .machine:
             text = "a job fits no machine"
             for job in fixedJobs {
@@ -167,25 +169,26 @@ extension Simulator {
             for (job, jobMonth) in jobMonths where pricer.machineIndex(for: job, memoryMB: jobMonth.memoryMB) == nil {
                 let largest = file.machines.map(\.memoryMB).max() ?? 0
                 text = job.machine.map { "\(job.name): machine '\($0)' is not offered by \(file.name)" }
-                    ?? "\(job.name): \(n(Self.decimal(jobMonth.memoryMB ?? 0), 2)) MB exceeds \(file.name)'s largest machine (\(n(largest, 2)) MB)"
+                    ?? ProviderUsage.largestMachineReason(job: job.name, memoryMB: Self.decimal(jobMonth.memoryMB ?? 0), provider: file.name, largest: largest)
                 break
             }
         case .planDuration:
             let limit = plan.limits.maxDurationSeconds ?? 0
             let steps = file.execution == .steps
             let job = worst({ steps ? $0.maxStepSeconds : $0.activeSecondsPerRun }, { steps ? $1.longestStep : $1.longestRun }, over: limit)
-            text = "\(job?.0 ?? "a job"): \(n(job?.1 ?? 0, 2)) s \(steps ? "step" : "run") exceeds \(file.name) \(plan.name)'s \(n(limit, 2)) s limit"
+            text = CostEngine.planDurationReason(job: job?.0 ?? "a job", seconds: job?.1 ?? 0, what: steps ? "step" : "run",
+                                                 provider: file.name, plan: plan.name, limit: limit)
         case .planMemory:
             let limit = plan.limits.memoryMB ?? 0
             let job = worst({ $0.memoryMB }, { $1.memoryMB }, over: limit)
-            text = "\(job?.0 ?? "a job"): \(n(job?.1 ?? 0, 2)) MB exceeds \(file.name) \(plan.name)'s \(n(limit, 2)) MB memory limit"
+            text = CostEngine.planMemoryReason(job: job?.0 ?? "a job", memoryMB: job?.1 ?? 0, provider: file.name, plan: plan.name, limit: limit)
         case .stepsPerRun:
             let limit = plan.limits.maxStepsPerRun ?? 0
             let job = worst({ $0.stepsPerRun }, { $1.mostSteps }, over: limit)
             text = "\(job?.0 ?? "a job"): \(n(job?.1 ?? 0, 2)) steps in a run exceed \(file.name) \(plan.name)'s \(n(limit, 2))"
         case .concurrency:
             let average = month.totals[QuantityIndex.computeSeconds] / pricer.monthSeconds
-            text = "needs \(n(average, 2)) concurrent executions on average, more than the \(n(plan.limits.concurrency ?? 0, 2)) \(plan.name) allows"
+            text = CostEngine.concurrencyReason(average: average, limit: plan.limits.concurrency ?? 0, plan: plan.name)
         case .cap:
             let totals = pricer.meterTotals(month)
             text = "a meter exceeds \(plan.name)'s cap"
@@ -193,7 +196,7 @@ extension Simulator {
                 let quantity = meter >= 0 ? totals[meter] : pricer.machineMeter?.value(month.totals) ?? 0
                 if quantity > cap {
                     let name = meter >= 0 ? pricer.meters[meter].name : pricer.machineMeter?.name ?? ""
-                    text = "\(name): \(n(quantity, 2)) exceeds \(plan.name)'s cap of \(n(cap, 2))"
+                    text = CostEngine.capReason(meter: name, quantity: quantity, plan: plan.name, cap: cap)
                     break
                 }
             }
@@ -201,12 +204,12 @@ extension Simulator {
             let totals = pricer.meterTotals(month)
             text = "a meter exceeds what \(plan.name) includes"
             for (meter, included) in pricer.plans[index].includedCaps where totals[meter] > included {
-                text = "\(pricer.meters[meter].name): \(n(totals[meter], 2)) exceeds the \(n(included, 2)) included on \(plan.name) (no overage price)"
+                text = CostEngine.includedCapReason(meter: pricer.meters[meter].name, quantity: totals[meter], included: included, plan: plan.name)
                 break
             }
         case .usageCap:
             let usage = pricer.bill(pricer.plans[index], month, pricer.meterTotals(month)).exact
-            text = "usage of \(NumberFormat.dollars(usage)) exceeds the \(NumberFormat.dollars(plan.limits.maxUsage ?? 0)) of usage \(plan.name) allows"
+            text = CostEngine.usageCapReason(usage: usage, cap: plan.limits.maxUsage ?? 0, plan: plan.name)
         }
         return text + " (month \(trial + 1))"
     }
@@ -238,7 +241,7 @@ extension Simulator {
             case .lognormal(let mu, let sigma):
                 // mu and sigma were parsed to 6 decimals: show median and p95 to 5 significant digits.
                 let m = FieldSampler.double(mu), s = FieldSampler.double(sigma)
-                return "lognormal (median \(n(significant(exp(m)))), p95 \(n(significant(exp(m + 1.6448536269514722 * s)))))"
+                return "lognormal (median \(n(significant(exp(m)))), p95 \(n(significant(exp(m + Distribution.z95 * s)))))"
             case .poisson(let mean): return "poisson (mean \(n(mean)))"
             case .empirical(let values):
                 return "empirical (\(values.count) values, \(n(values.min() ?? 0)) to \(n(values.max() ?? 0)))"

@@ -124,11 +124,11 @@ public struct WorkloadGenerator: Sendable, Equatable {
         case .steadySaaS:
             if random.nextUnit() < 0.3 {
                 field("schedule", Self.quoted(["*/15 * * * *", "*/5 * * * *", "0 * * * *", "30 */2 * * *"][Int(random.next() % 4)]))
-                field("steps_per_run", number(Swift.max(1, Self.rounded(Decimal(Self.integer(in: 3...6, &random)) * scale, places: 0))))
+                field("steps_per_run", number(Swift.max(1, (Decimal(Self.integer(in: 3...6, &random)) * scale).rounded(scale: 0))))
                 field("step_seconds", band(Decimal(Self.integer(in: 5...40, &random)), spread: 2))
             } else {
-                let perHour = Swift.max(Decimal(string: "0.01")!, Self.rounded(perDay / 24, places: 2))
-                let sd = Swift.max(Decimal(string: "0.01")!, Self.rounded(perHour / 10, places: 2))
+                let perHour = Swift.max(Decimal(string: "0.01")!, (perDay / 24).rounded(scale: 2))
+                let sd = Swift.max(Decimal(string: "0.01")!, (perHour / 10).rounded(scale: 2))
                 field("runs_per_hour", uncertain ? "{dist: normal, mean: \(number(perHour)), sd: \(number(sd))}" : number(perHour))
                 field("steps_per_run", number(Decimal(Self.integer(in: 1...4, &random))))
                 let median = Decimal(Self.integer(in: 2...30, &random)) / 10
@@ -137,7 +137,7 @@ public struct WorkloadGenerator: Sendable, Equatable {
                 if random.nextUnit() < 0.5 { field("events_per_run", "1") }
             }
         case .burstyWebhooks:
-            let median = Swift.max(Decimal(string: "0.01")!, Self.rounded(perDay, places: 2))
+            let median = Swift.max(Decimal(string: "0.01")!, perDay.rounded(scale: 2))
             field("runs_per_day", uncertain ? "{dist: lognormal, median: \(number(median)), p95: \(number(median * 5))}" : number(Self.lognormalMean(median, ratio: 5)))
             field("steps_per_run", uncertain ? "{dist: poisson, mean: \(number(Decimal(Self.integer(in: 15...30, &random)) / 10))}"
                   : number(Decimal(Self.integer(in: 15...30, &random)) / 10))
@@ -148,8 +148,8 @@ public struct WorkloadGenerator: Sendable, Equatable {
         case .nightlyBatch:
             let hour = Self.integer(in: 0...5, &random), minute = Self.integer(in: 0...59, &random)
             field("schedule", Self.quoted(random.nextUnit() < 0.7 ? "\(minute) \(hour) * * *" : "\(minute) \(hour) * * 1-5"))
-            let steps = Swift.max(1, Self.rounded(Decimal(Self.integer(in: 10...120, &random)) * scale, places: 0))
-            let low = Swift.max(1, Self.rounded(steps / 2, places: 0))
+            let steps = Swift.max(1, (Decimal(Self.integer(in: 10...120, &random)) * scale).rounded(scale: 0))
+            let low = Swift.max(1, (steps / 2).rounded(scale: 0))
             field("steps_per_run", uncertain ? "{low: \(number(low)), typical: \(number(steps)), high: \(number(steps * 2))}" : number(steps))
             let seconds = Decimal(Self.integer(in: 20...240, &random))
             field("step_seconds", uncertain ? "{dist: normal, mean: \(number(seconds)), sd: \(number(seconds * Decimal(string: "0.3")!))}" : number(seconds))
@@ -157,7 +157,7 @@ public struct WorkloadGenerator: Sendable, Equatable {
             field("memory_mb", ["2048", "3072", "4096"][Int(random.next() % 3)])
             field("retry_rate", "0.01")
         case .heavyTail:
-            let mean = Self.rounded(perDay, places: 0)
+            let mean = perDay.rounded(scale: 0)
             field("runs_per_day", uncertain ? "{dist: poisson, mean: \(number(Swift.max(1, mean)))}" : number(Swift.max(1, mean)))
             let observed = (0..<5).map { _ in Decimal(Self.integer(in: 1...8, &random)) }.sorted()
             field("steps_per_run", uncertain ? "{dist: empirical, values: [\(observed.map(number).joined(separator: ", "))]}"
@@ -176,7 +176,7 @@ public struct WorkloadGenerator: Sendable, Equatable {
 
     /// A band around `typical`: low typical / spread, high typical × spread.
     func band(_ typical: Decimal, spread: Decimal) -> String {
-        uncertain ? "{low: \(number(Self.rounded(typical / spread, places: 2))), typical: \(number(typical)), high: \(number(typical * spread))}" : number(typical)
+        uncertain ? "{low: \(number((typical / spread).rounded(scale: 2))), typical: \(number(typical)), high: \(number(typical * spread))}" : number(typical)
     }
 
     func number(_ value: Decimal) -> String {
@@ -185,12 +185,8 @@ public struct WorkloadGenerator: Sendable, Equatable {
 
     /// The mean of a lognormal given its median and p95/median ratio, to 2 decimals.
     static func lognormalMean(_ median: Decimal, ratio: Decimal) -> Decimal {
-        let sigma = log(FieldSampler.double(ratio)) / 1.6448536269514722
-        return rounded(median * Simulator.decimal(exp(sigma * sigma / 2)), places: 2)
-    }
-
-    static func rounded(_ value: Decimal, places: Int) -> Decimal {
-        value.rounded(scale: places)
+        let sigma = log(FieldSampler.double(ratio)) / Distribution.z95
+        return (median * Simulator.decimal(exp(sigma * sigma / 2))).rounded(scale: 2)
     }
 
     /// A uniform integer in `range` (modulo bias below 2⁻⁴⁰ for these ranges).

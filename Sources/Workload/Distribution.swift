@@ -59,9 +59,9 @@ public enum Distribution: Sendable, Equatable {
     }
 
     /// The z-score of the 95th percentile of a standard normal.
-    static let z95 = 1.6448536269514722
+    package static let z95 = 1.6448536269514722
 
-    static func double(_ value: Decimal) -> Double {
+    package static func double(_ value: Decimal) -> Double {
         NSDecimalNumber(decimal: value).doubleValue
     }
 

@@ -68,15 +68,7 @@ struct AxisOptions: ParsableArguments {
     /// Writes the chart where asked.
     func writeChart(_ svg: String) throws {
         guard let chart else { return }
-        if chart == "-" {
-            FileHandle.standardOutput.write(Data(svg.utf8))
-            return
-        }
-        do {
-            try svg.write(toFile: chart, atomically: true, encoding: .utf8)
-        } catch {
-            throw CostsimError.usage("cannot write --chart \(chart): \(error.localizedDescription)", hint: "check the folder exists and is writable")
-        }
+        try OutputOptions.emit(svg, to: chart == "-" ? nil : chart, option: "--chart")
     }
 }
 

@@ -293,7 +293,7 @@ struct BreakevenPropertyTests {
                 }
                 // Just below and just above, the named options win.
                 let next = index + 1 < result.points.count ? result.points[index + 1].at : result.upper
-                let left = Rational.simplestDecimal(between: Rational.maximum(previous, point.at - (point.at - previous) / Rational(1000)), and: point.at)
+                let left = Rational.simplestDecimal(between: max(previous, point.at - (point.at - previous) / Rational(1000)), and: point.at)
                 let right = Rational.simplestDecimal(between: point.at, and: point.at + (next - point.at) / Rational(1000))
                 #expect(Self.winner(costs(left)) == point.below, "seed \(seed): just below \(point.at) (at \(left)) the cheapest is not the reported one")
                 #expect(Self.winner(costs(right)) == point.above, "seed \(seed): just above \(point.at) (at \(right)) the cheapest is not the reported one")

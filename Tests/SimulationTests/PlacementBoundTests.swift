@@ -14,13 +14,7 @@ struct PlacementBoundTests {
 
     /// The search of an instance, set up as `Placement.place` does.
     static func search(_ workload: Workload, _ catalog: Catalog, _ request: PlacementRequest) throws -> PlacementSearch {
-        let options = try catalog.selectProviders(request.providers)
-        let platform = try catalog.resolvePlatform(workload.platform, fromCommandLine: false, workloadFile: workload.file)
-        let allowed = try Placement.pinMatrix(request.pins, workload: workload, catalog: catalog, options: options)
-        let problem = PlacementProblem(workload: workload, providers: options, platform: platform,
-                                       withPlatformCosts: request.withPlatformCosts, allowed: allowed,
-                                       maxProviders: min(request.maxProviders ?? options.count, options.count))
-        return PlacementSearch(problem: problem, nodeLimit: 1_000_000)
+        PlacementSearch(problem: try Placement.problem(workload, catalog: catalog, request: request), nodeLimit: 1_000_000)
     }
 
     /// The cheapest completion of a node by brute force: each remaining job to each member, every
