@@ -32,28 +32,8 @@ enum PlacementBenchmark {
         var verbose = false
     }
 
-    /// SplitMix64: the benchmark's own seeded generator.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int {
-            range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-        }
-        /// A decimal text n / 10^scale with n in `range`.
-        mutating func decimal(_ range: ClosedRange<Int>, scale: Int) -> String {
-            let value = int(range)
-            guard scale > 0 else { return "\(value)" }
-            let text = String(repeating: "0", count: max(0, scale + 1 - "\(value)".count)) + "\(value)"
-            return String(text.dropLast(scale)) + "." + String(text.suffix(scale))
-        }
-        mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
-    }
+    /// SplitMix64 (CostModel's), with the benchmark's draws (`SplitMix64` extension below).
+    typealias Random = SplitMix64
 
     static func run(_ arguments: [String]) -> Int32 {
         var options = Options()
@@ -78,7 +58,7 @@ enum PlacementBenchmark {
             var profiles: [Int] = []
             var proven = 0
             for instance in 0..<options.instances {
-                var random = Random(state: options.seed &* 1_000_003 &+ UInt64(size) &* 10_007 &+ UInt64(instance))
+                var random = Random(seed: options.seed &* 1_000_003 &+ UInt64(size) &* 10_007 &+ UInt64(instance))
                 do {
                     let (workload, catalog) = try generate(&random, jobs: size, providers: options.providers)
                     let start = DispatchTime.now().uptimeNanoseconds
@@ -291,4 +271,21 @@ enum PlacementBenchmark {
         }
         return text
     }
+}
+
+extension SplitMix64 {
+    /// An integer in `range` (the output modulo the range's width).
+    mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+
+    /// A decimal text n / 10^scale with n in `range`.
+    mutating func decimal(_ range: ClosedRange<Int>, scale: Int) -> String {
+        let value = int(range)
+        guard scale > 0 else { return "\(value)" }
+        let text = String(repeating: "0", count: max(0, scale + 1 - "\(value)".count)) + "\(value)"
+        return String(text.dropLast(scale)) + "." + String(text.suffix(scale))
+    }
+
+    mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
 }

@@ -32,14 +32,8 @@ struct Options {
 
 /// A deterministic synthetic workload: varied volumes, steps, durations, memory and retries.
 func generateWorkload(jobs: Int) -> String {
-    var state: UInt64 = 0x9E3779B97F4A7C15
-    func next(_ bound: Int) -> Int {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    var generator = SplitMix64(seed: 0x9E3779B97F4A7C15)
+    func next(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
     var text = "version: 1\nname: bench-\(jobs)\nplatform: vercel/pro\ndefaults: {memory_mb: 1024}\njobs:\n"
     let memories = [256, 512, 1024, 2048, 4096]
     for index in 0..<jobs {

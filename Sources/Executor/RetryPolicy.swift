@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 
 /// How a failed step is retried: how many attempts in all, and how long to wait between them.
@@ -60,10 +61,7 @@ public struct RetryPolicy: Sendable, Equatable {
         for byte in runID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         hash = (hash ^ 0xff) &* 0x0000_0100_0000_01b3
         for byte in step.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        var z = hash &+ UInt64(attempt) &* 0x9e37_79b9_7f4a_7c15
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        z ^= z >> 31
+        let z = SplitMix64.mix(hash &+ UInt64(attempt) &* 0x9e37_79b9_7f4a_7c15)
         return Double(z >> 11) / Double(UInt64(1) << 53)
     }
 }

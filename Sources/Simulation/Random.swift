@@ -1,39 +1,5 @@
+import CostModel
 import Foundation
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny generator used to seed others and to hash
-/// stream identifiers into well-mixed seeds.
-///
-/// ```swift
-/// var generator = SplitMix64(seed: 1234567)
-/// generator.next()  // 6457827717110365317 (the reference implementation's first output)
-/// ```
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    /// The generator's whole state: advanced by the golden-ratio increment on every call.
-    private(set) var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        return Self.mix(state)
-    }
-
-    /// A uniform Double strictly inside (0, 1), as `Xoshiro256StarStar.nextUnit()`.
-    mutating func nextUnit() -> Double {
-        (Double(next() >> 12) + 0.5) * 0x1p-52
-    }
-
-    /// The SplitMix64 output function: a bijective 64-bit mixer (every input bit affects every
-    /// output bit), used to hash stream identifiers.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// xoshiro256** 1.0 (Blackman and Vigna, 2018): the simulation's random number generator.
 /// Fast, 256 bits of state, passes BigCrush; seeded through SplitMix64 as its authors advise.

@@ -95,20 +95,11 @@ private func fastYAMLDifferential(_ text: String) -> FastYAMLOutcome {
 
 // MARK: - Seeded randomness
 
-/// SplitMix64, so a failure replays from the seed printed with it.
-private struct FastYAMLRandom {
-    private var state: UInt64
+/// SplitMix64, so a failure replays from the seed printed with it; these draws take the
+/// output modulo the bound (unlike `int(_:)`, which the other property tests use).
+private typealias FastYAMLRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+fileprivate extension SplitMix64 {
     /// 0 ..< bound.
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 

@@ -22,21 +22,9 @@ func scaled(_ significand: Int, _ exponent: Int) -> Decimal {
 
 // MARK: - Seeded randomness
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fully deterministic generator, so every
-/// property-test failure replays from the seed printed with it.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for property tests from CostModel's SplitMix64, a fully deterministic generator, so
+/// every failure replays from the seed printed with it.
+extension SplitMix64 {
     /// A uniformly random integer in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 

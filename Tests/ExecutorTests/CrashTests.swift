@@ -1,3 +1,4 @@
+import CostModel
 import Foundation
 import GRDB
 import Testing
@@ -114,7 +115,7 @@ import Testing
     func killsAtRandomMomentsLoseAndDoubleNothing(_ inFlight: Int) throws {
         let folder = try setUp()
         let seed: UInt64 = inFlight == 1 ? 20261129 : 20261130
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var crashes = 0
         // The same idempotent command each time: it enqueues whatever of the runs a kill left
         // unenqueued and finishes the rest. Bounded: at most 12 kills, then a last run.
@@ -183,19 +184,6 @@ import Testing
         group.wait()
         #expect(results.value.count == 2 && results.value.allSatisfy { $0.status == 0 }, "\(results.value)")
         try Self.checkInvariants(folder, runs: 12, crashes: 0, exact: true)
-    }
-}
-
-/// A seeded generator for the kill delays.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
 

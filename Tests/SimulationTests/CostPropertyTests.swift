@@ -7,20 +7,11 @@ import Testing
 
 private typealias S = SimFixture
 
-/// SplitMix64: a tiny, fully specified generator, so every failure replays from its seed.
-struct SimSplitMix64: RandomNumberGenerator {
-    private(set) var state: UInt64
+/// SplitMix64 (CostModel's): a tiny, fully specified generator, so every failure replays from
+/// its seed. These draws take the output modulo the range's width.
+typealias SimSplitMix64 = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         let width = UInt64(range.upperBound - range.lowerBound) + 1
         return range.lowerBound + Int(next() % width)
